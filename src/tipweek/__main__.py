@@ -1,0 +1,3 @@
+from tipweek.cli import main
+
+main()

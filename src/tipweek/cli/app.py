@@ -1,0 +1,245 @@
+"""The Typer application, its shared options, and the one place errors become exit codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from typer.core import TyperGroup
+
+from tipweek import __version__
+from tipweek.errors import BadInput, LibraryError, NotFound, SendError, TipError
+from tipweek.text import one_line
+
+if TYPE_CHECKING:
+    from tipweek.config import Config, Paths
+    from tipweek.library import LibrarySource
+    from tipweek.store import Filters, Store
+
+
+class ExitCode(enum.IntEnum):
+    OK = 0
+    FAILURE = 1  # nothing found, a problem in the library, a send that failed
+    BAD_INPUT = 2  # the command line asked for something malformed or unknown
+    INTERRUPTED = 130
+
+
+def exit_code_for(error: TipError) -> ExitCode:
+    if isinstance(error, BadInput):
+        return ExitCode.BAD_INPUT
+    if isinstance(error, NotFound | LibraryError | SendError):
+        return ExitCode.FAILURE
+    return ExitCode.FAILURE
+
+
+def make_console(*, stderr: bool = False) -> Console:
+    return Console(stderr=stderr, highlight=False, emoji=False, soft_wrap=False)
+
+
+def err_console() -> Console:
+    return make_console(stderr=True)
+
+
+def report(message: str, *, kind: str = "error", hint: str = "") -> None:
+    """One line on stderr: `error: message (hint)`. The text is printed as data, not markup."""
+    from rich.text import Text
+
+    line = Text(f"{kind}: ", style="bold red" if kind == "error" else "bold yellow")
+    line.append(one_line(message))
+    if hint:
+        line.append(f" ({one_line(hint)})", style="dim")
+    err_console().print(line, soft_wrap=True)
+
+
+class TipGroup(TyperGroup):
+    """Maps library errors to one stderr line and a named exit code, for every command."""
+
+    def list_commands(self, ctx: typer.Context) -> list[str]:
+        return list(self.commands)  # in the order they were registered, not alphabetical
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except TipError as error:
+            report(error.message, hint=error.hint)
+            raise typer.Exit(exit_code_for(error)) from None
+        except KeyboardInterrupt:
+            raise typer.Exit(ExitCode.INTERRUPTED) from None
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise
+        except BrokenPipeError:
+            # `tip list | head`: the reader went away; that is not an error.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(ExitCode.OK) from None
+        except Exception as error:
+            if os.environ.get("TIP_DEBUG"):
+                raise
+            report(f"unexpected {type(error).__name__}: {error}",
+                   hint="please report this; TIP_DEBUG=1 shows the details")
+            raise typer.Exit(ExitCode.FAILURE) from None
+
+
+app = typer.Typer(
+    cls=TipGroup,
+    name="tip",
+    help="A tip of the week for customer-service teams, in your terminal.",
+    epilog="Start with `tip week`. Every command has --help with examples.",
+    no_args_is_help=False,
+    invoke_without_command=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@dataclass
+class State:
+    """What every command needs: where the libraries are, today's date, the output consoles."""
+
+    extra_libraries: list[Path] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+
+    @cached_property
+    def today(self) -> dt.date:
+        # TIP_TODAY pins the clock, for demos, screenshots and tests of the CLI itself.
+        pinned = self.env.get("TIP_TODAY")
+        return dt.date.fromisoformat(pinned) if pinned else dt.date.today()
+
+    @cached_property
+    def paths(self) -> Paths:
+        from tipweek.config import user_paths
+
+        return user_paths(self.env)
+
+    @cached_property
+    def config(self) -> Config:
+        from tipweek.config import load_config
+
+        return load_config(self.paths.config_file)
+
+    @cached_property
+    def sources(self) -> list[LibrarySource]:
+        from tipweek.library import resolve_sources
+
+        sources = resolve_sources(self.paths, self.config, self.extra_libraries, self.env)
+        for source in sources:
+            if source.name not in ("bundled", "user") and not source.path.is_dir():
+                report(f"library folder not found: {source.path}", kind="warning")
+        return sources
+
+    @cached_property
+    def out(self) -> Console:
+        return make_console()
+
+    @cached_property
+    def store(self) -> Store:
+        """The index over every library, refreshed; falls back to reading the files."""
+        from tipweek.index import open_store
+
+        store = open_store(self.sources, self.paths.cache_dir, warn=lambda m: report(m, kind="warning"),
+                           progress=self.out.is_terminal)
+        problems = [p for p in store.problems if p.severity == "error"]
+        if problems:
+            more = f" and {len(problems) - 1} more" if len(problems) > 1 else ""
+            report(f"skipped {len(problems)} unreadable tip file(s): {problems[0]}{more}", kind="warning",
+                   hint="run `tip check` for the full list")
+        return store
+
+    def date(self, value: str | None, default: dt.date | None = None) -> dt.date:
+        from tipweek.dates import parse_date
+
+        if value is None:
+            return default or self.today
+        return parse_date(value, today=self.today)
+
+    def filters(self, category: str | None = None, since: str | None = None, until: str | None = None,
+                year: int | None = None) -> Filters:
+        from tipweek.store import Filters, resolve_category
+
+        start = self.date(since) if since else None
+        end = self.date(until) if until else None
+        if year is not None:
+            if not 1 <= year <= 9999:
+                raise BadInput(f"no such year: {year}")
+            start = max(start, dt.date(year, 1, 1)) if start else dt.date(year, 1, 1)
+            end = min(end, dt.date(year, 12, 31)) if end else dt.date(year, 12, 31)
+        if start and end and start > end:
+            raise BadInput(f"--since {start} is after --until {end}")
+        key = resolve_category(self.store, category) if category else None
+        return Filters(key, start, end)
+
+    def writable(self, into: Path | None = None) -> LibrarySource:
+        """The library new tips are written to: `--into`, else the user's own library."""
+        from tipweek.library import LibrarySource
+
+        if into is None:
+            return next(s for s in self.sources if s.name == "user")
+        return LibrarySource(str(into), into.expanduser().absolute(), writable=True)
+
+
+def state(ctx: typer.Context) -> State:
+    obj = ctx.find_root().obj
+    if not isinstance(obj, State):
+        obj = State()
+        ctx.find_root().obj = obj
+    return obj
+
+
+def emit_json(data: Any) -> None:
+    """JSON, and only JSON, on stdout."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def fail(message: str, code: ExitCode = ExitCode.FAILURE, hint: str = "") -> NoReturn:
+    report(message, hint=hint)
+    raise typer.Exit(code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"tip {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    library: Annotated[list[Path] | None, typer.Option(
+        "--library", "-L", metavar="PATH",
+        help="Also read tips from this folder (repeatable; TIP_LIBRARY works too).")] = None,
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+) -> None:
+    """A tip of the week for customer-service teams, in your terminal.
+
+    [bold]Examples[/]
+
+      tip week                        this week's tip
+      tip today --short               one line, for a login script
+      tip search angry caller         find the tip for what just happened
+      tip list --category empathy     browse the library
+    """
+    ctx.obj = State(extra_libraries=list(library or []))
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
+
+
+# Options shared by several commands.
+CategoryOpt = Annotated[str | None, typer.Option("--category", "-c", help="Only tips in this category.")]
+DateOpt = Annotated[str | None, typer.Option(
+    "--date", "-d", help="Another day: 2025-06-24, 6/24/25, 'June 24, 2025', 2025-W26, 'next monday'…")]
+SinceOpt = Annotated[str | None, typer.Option("--since", help="Only tips dated on or after this date.")]
+UntilOpt = Annotated[str | None, typer.Option("--until", help="Only tips dated on or before this date.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+PagerOpt = Annotated[bool, typer.Option("--pager", help="Page long output.")]
+LimitOpt = Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most this many tips.")]

@@ -1,0 +1,273 @@
+"""Read commands: today, week, show, list, categories, random, schedule, check."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from tipweek.cli.app import (CategoryOpt, DateOpt, ExitCode, JsonOpt, LimitOpt, PagerOpt, SinceOpt,
+                             UntilOpt, app, emit_json, state)
+
+if TYPE_CHECKING:
+    from tipweek.cli.app import State
+    from tipweek.model import Tip
+    from tipweek.select import Pick
+
+ShortOpt = Annotated[bool, typer.Option("--short", "-s", help="One line: title — takeaway.")]
+
+
+def show_tip(st: State, tip: Tip, *, label: str = "", pager: bool = False, see_also: bool = False) -> None:
+    from rich.console import Group
+
+    from tipweek import render
+
+    parts = [render.tip_panel(tip, st.store.blocks(tip), label=label)]
+    if see_also:
+        similar = st.store.similar(tip, 3)
+        if similar:
+            parts.append(render.see_also(similar))
+    page(st, Group(*parts), pager)
+
+
+def page(st: State, renderable: object, pager: bool) -> None:
+    if pager:
+        with st.out.pager(styles=True):
+            st.out.print(renderable)
+    else:
+        st.out.print(renderable)
+
+
+def _print_pick(st: State, pick: Pick, *, short: bool, as_json: bool, pager: bool, what: str) -> None:
+    from tipweek import render
+
+    if as_json:
+        emit_json(pick.tip.to_json())
+    elif short:
+        st.out.print(render.short_line(pick.tip), markup=False, highlight=False, soft_wrap=True)
+    else:
+        show_tip(st, pick.tip, label=f"{what} · ", pager=pager)
+
+
+@app.command()
+def today(
+    ctx: typer.Context, date: DateOpt = None, category: CategoryOpt = None, short: ShortOpt = False,
+    as_json: JsonOpt = False, pager: PagerOpt = False,
+) -> None:
+    """Show the tip of the day.
+
+    A tip dated today wins; otherwise a rotation picks one (the same for everyone with the
+    same library), never a tip scheduled for later.
+
+    [bold]Examples[/]
+
+      tip today
+      tip today --short              one line, for ~/.bashrc or a status bar
+      tip today --date yesterday
+      tip today --category empathy --json
+    """
+    from tipweek.select import tip_for_day
+
+    st = state(ctx)
+    day = st.date(date)
+    key = st.filters(category).category
+    _print_pick(st, tip_for_day(st.store, day, key), short=short, as_json=as_json, pager=pager,
+                what=f"tip of the day {day.isoformat()}")
+
+
+@app.command()
+def week(
+    ctx: typer.Context, date: DateOpt = None, category: CategoryOpt = None, short: ShortOpt = False,
+    as_json: JsonOpt = False, pager: PagerOpt = False,
+) -> None:
+    """Show the tip of the week (ISO week, Monday to Sunday).
+
+    A tip dated in the week is that whole week's tip, from its Monday on; otherwise a
+    rotation picks one, with no repeats until every tip has been shown.
+
+    [bold]Examples[/]
+
+      tip week
+      tip week --short
+      tip week --date 'next week'
+      tip week --date 2026-W05 --category 'service recovery'
+    """
+    from tipweek.dates import week_label
+    from tipweek.select import tip_for_week
+
+    st = state(ctx)
+    key = st.filters(category).category
+    pick = tip_for_week(st.store, st.date(date), key)
+    _print_pick(st, pick, short=short, as_json=as_json, pager=pager,
+                what=f"tip of the week {week_label(pick.start)}")
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    tip_id: Annotated[str, typer.Argument(metavar="ID", help="The tip's id, or a unique start of it.")],
+    as_json: JsonOpt = False, pager: PagerOpt = False,
+) -> None:
+    """Show one tip in full, then the three most similar tips.
+
+    [bold]Examples[/]
+
+      tip show greet-the-second-customer
+      tip show greet                 a unique start of an id is enough
+      tip show greet --json
+    """
+    from tipweek.store import find_tip
+
+    st = state(ctx)
+    tip = find_tip(st.store, tip_id)
+    if as_json:
+        emit_json(tip.to_json())
+    else:
+        show_tip(st, tip, pager=pager, see_also=True)
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context, category: CategoryOpt = None, since: SinceOpt = None, until: UntilOpt = None,
+    year: Annotated[int | None, typer.Option("--year", "-y", help="Only tips dated in this year.")] = None,
+    limit: LimitOpt = None, as_json: JsonOpt = False, pager: PagerOpt = False,
+) -> None:
+    """List tips, newest first.
+
+    [bold]Examples[/]
+
+      tip list
+      tip list --category empathy --limit 10
+      tip list --since 'June 1, 2026' --until today
+      tip list --year 2025 --json
+    """
+    from tipweek import render
+
+    st = state(ctx)
+    filters = st.filters(category, since, until, year)
+    tips = st.store.tips(filters, limit)
+    if as_json:
+        emit_json([t.to_json() for t in tips])
+        return
+    if not tips:
+        from tipweek.errors import NotFound
+
+        raise NotFound("no tips match those filters")
+    total = st.store.count(filters)
+    shown = f"{len(tips)} of {total} tips" if total > len(tips) else f"{total} tips"
+    page(st, render.tips_table(tips, title=shown), pager)
+
+
+@app.command()
+def categories(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """List the categories and how many tips each has.
+
+    Categories match ignoring case and punctuation: 'service-recovery', 'Service Recovery'
+    and 'service recovery' are the same.
+
+    [bold]Examples[/]
+
+      tip categories
+      tip categories --json
+    """
+    from tipweek import render
+
+    st = state(ctx)
+    cats = sorted(st.store.categories(), key=lambda c: c.name.casefold())
+    if as_json:
+        emit_json([{"name": c.name, "slug": c.key, "count": c.count} for c in cats])
+    else:
+        st.out.print(render.categories_table(cats))
+
+
+@app.command("random")
+def random_(ctx: typer.Context, category: CategoryOpt = None, short: ShortOpt = False,
+            as_json: JsonOpt = False) -> None:
+    """Show a random tip (never one scheduled for a later date).
+
+    [bold]Examples[/]
+
+      tip random
+      tip random --category teamwork --short
+    """
+    from tipweek.select import Pick, random_tip
+
+    st = state(ctx)
+    tip = random_tip(st.store, st.today, st.filters(category).category)
+    _print_pick(st, Pick(tip, st.today, st.today, False), short=short, as_json=as_json, pager=False,
+                what="random tip")
+
+
+@app.command()
+def schedule(
+    ctx: typer.Context,
+    start: Annotated[str | None, typer.Option("--from", "-f", help="First week (any date form).")] = None,
+    weeks: Annotated[int, typer.Option("--weeks", "-w", min=1, max=520, help="How many weeks.")] = 8,
+    category: CategoryOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """Show the coming weeks and the tip each one gets.
+
+    Weeks with a dated tip are marked scheduled; the others show the rotation's pick.
+
+    [bold]Examples[/]
+
+      tip schedule
+      tip schedule --weeks 12
+      tip schedule --from 2027-01-01 --json
+    """
+    from rich.table import Table
+    from rich.text import Text
+
+    from tipweek.dates import week_label
+    from tipweek.select import schedule as plan
+    from tipweek.text import one_line
+
+    st = state(ctx)
+    picks = plan(st.store, st.date(start), weeks, st.filters(category).category)
+    if as_json:
+        emit_json([{"week": week_label(p.start), "start": p.start.isoformat(), "end": p.end.isoformat(),
+                    "scheduled": p.scheduled, "tip": p.tip.to_json()} for p in picks])
+        return
+    table = Table(header_style="bold")
+    for name in ("Week", "Starts", "Tip", "Title", "How"):
+        table.add_column(name, overflow="fold")
+    for p in picks:
+        table.add_row(week_label(p.start), p.start.isoformat(), Text(one_line(p.tip.id), style="cyan"),
+                      Text(one_line(p.tip.title)), "scheduled" if p.scheduled else "rotation")
+    st.out.print(table)
+
+
+@app.command()
+def check(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Check every tip file and list each problem as file:line: message.
+
+    Exits with 1 if any file has an error (warnings alone exit 0).
+
+    [bold]Examples[/]
+
+      tip check
+      tip --library ./team-tips check
+    """
+    from tipweek.library import load
+
+    st = state(ctx)
+    loaded = load(st.sources)
+    errors = [p for p in loaded.problems if p.severity == "error"]
+    if as_json:
+        emit_json({"tips": len(loaded.tips), "problems": [
+            {"path": p.path, "line": p.line, "message": p.message, "severity": p.severity}
+            for p in loaded.problems]})
+    else:
+        for problem in loaded.problems:
+            typer.echo(_safe(str(problem)))
+        summary = f"{len(loaded.tips)} tips checked, {len(errors)} error(s)"
+        warnings = len(loaded.problems) - len(errors)
+        typer.echo(summary + (f", {warnings} warning(s)" if warnings else ""), err=True)
+    if errors:
+        raise typer.Exit(ExitCode.FAILURE)
+
+
+def _safe(text: str) -> str:
+    from tipweek.text import one_line
+
+    return one_line(text)

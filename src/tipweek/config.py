@@ -1,0 +1,123 @@
+"""Where tipweek keeps its files, and the optional config file.
+
+Every location can be moved with an environment variable, which is also how the tests
+keep away from the real home directory.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tipweek.errors import LibraryError
+
+APP = "tipweek"
+DEFAULT_SUBJECT = "Tip of the Week: {title}"
+SECURITY = ("starttls", "ssl", "none")
+
+
+@dataclass(frozen=True)
+class Paths:
+    config_file: Path
+    data_dir: Path
+    cache_dir: Path
+
+    @property
+    def user_library(self) -> Path:
+        return self.data_dir / "tips"
+
+    @property
+    def send_log(self) -> Path:
+        return self.data_dir / "sent.log"
+
+
+def user_paths(env: Mapping[str, str] = os.environ) -> Paths:
+    """The platform's config, data and cache locations, unless overridden by TIP_* variables."""
+    import platformdirs
+
+    return Paths(
+        config_file=Path(env.get("TIP_CONFIG") or platformdirs.user_config_path(APP) / "config.toml"),
+        data_dir=Path(env.get("TIP_DATA_DIR") or platformdirs.user_data_path(APP)),
+        cache_dir=Path(env.get("TIP_CACHE_DIR") or platformdirs.user_cache_path(APP)),
+    )
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str = "localhost"
+    port: int = 0
+    security: str = "starttls"
+    username: str = ""
+    password_env: str = ""
+    timeout: float = 30.0
+
+    @property
+    def effective_port(self) -> int:
+        return self.port or {"ssl": 465, "starttls": 587}.get(self.security, 25)
+
+
+@dataclass(frozen=True)
+class Config:
+    libraries: tuple[Path, ...] = ()
+    bundled: bool = True
+    subject: str = DEFAULT_SUBJECT
+    sender: str = ""
+    to: tuple[str, ...] = ()
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
+
+
+def _expect(value: object, kind: type | tuple[type, ...], where: str, path: Path) -> None:
+    if not isinstance(value, kind):
+        raise LibraryError(f"{path}: '{where}' has the wrong type ({type(value).__name__})")
+
+
+def load_config(path: Path) -> Config:
+    """Read the config file; a missing file means the defaults."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Config()
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise LibraryError(f"cannot read config file {path}: {exc}") from None
+    libraries = data.get("libraries", [])
+    _expect(libraries, list, "libraries", path)
+    bundled = data.get("bundled", True)
+    _expect(bundled, bool, "bundled", path)
+    export = data.get("export", {})
+    _expect(export, dict, "export", path)
+    smtp = data.get("smtp", {})
+    _expect(smtp, dict, "smtp", path)
+    subject = export.get("subject", DEFAULT_SUBJECT)
+    sender = export.get("from", "")
+    to = export.get("to", [])
+    for key, value, kind in (("export.subject", subject, str), ("export.from", sender, str),
+                             ("export.to", to, list)):
+        _expect(value, kind, key, path)
+    settings = SmtpSettings(
+        host=smtp.get("host", "localhost"),
+        port=smtp.get("port", 0),
+        security=smtp.get("security", "starttls"),
+        username=smtp.get("username", ""),
+        password_env=smtp.get("password_env", ""),
+        timeout=smtp.get("timeout", 30.0),
+    )
+    for key in ("host", "security", "username", "password_env"):
+        _expect(getattr(settings, key), str, f"smtp.{key}", path)
+    _expect(settings.port, int, "smtp.port", path)
+    _expect(settings.timeout, (int, float), "smtp.timeout", path)
+    if settings.security not in SECURITY:
+        raise LibraryError(f"{path}: smtp.security must be one of {', '.join(SECURITY)}")
+    if "password" in smtp:
+        raise LibraryError(f"{path}: never store the SMTP password in the config; "
+                           "set smtp.password_env to the name of an environment variable")
+    return Config(
+        libraries=tuple(Path(str(p)).expanduser() for p in libraries),
+        bundled=bundled,
+        subject=subject,
+        sender=sender,
+        to=tuple(str(a) for a in to),
+        smtp=settings,
+    )

@@ -1,0 +1,233 @@
+"""Tip libraries on disk: finding them, reading and validating tip files, writing tips.
+
+A library is a folder of TOML files, `<YYYY>/<YYYY-MM-DD>-<slug>.toml` or `undated/<slug>.toml`.
+Libraries are layered (bundled, then the user's, then configured and `--library` paths): a tip
+in a later library replaces one with the same id in an earlier one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from tipweek.config import Config, Paths
+from tipweek.errors import LibraryError, NotFound, TipFileError
+from tipweek.fsutil import atomic_write
+from tipweek.model import Tip, TipValueError, tip_from_dict
+from tipweek.text import slugify
+
+MAX_FILE_BYTES = 1_000_000
+_DATED_STEM = re.compile(r"^\d{4}-\d{2}-\d{2}-(.+)$")
+
+
+@dataclass(frozen=True)
+class LibrarySource:
+    """One layer: a folder of tips. Only writable layers are ever written to."""
+
+    name: str
+    path: Path
+    writable: bool = False
+
+
+@dataclass(frozen=True)
+class FileStat:
+    path: str
+    mtime_ns: int
+    size: int
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    line: int | None
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}" if self.severity == "error" else f"{where}: warning: {self.message}"
+
+
+def bundled_path() -> Path:
+    """The library shipped inside the package (or, in a source checkout, the repo's `tips/`)."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "tips"
+    if packaged.is_dir():
+        return packaged
+    return here.parent.parent / "tips"
+
+
+def resolve_sources(paths: Paths, config: Config, extra: Iterable[Path] = (),
+                    env: Mapping[str, str] = os.environ) -> list[LibrarySource]:
+    """All layers in order of precedence, lowest first."""
+    sources: list[LibrarySource] = []
+    if config.bundled and env.get("TIP_NO_BUNDLED", "") in ("", "0"):
+        sources.append(LibrarySource("bundled", bundled_path(), writable=False))
+    sources.append(LibrarySource("user", paths.user_library, writable=True))
+    listed = [*config.libraries, *(Path(p) for p in env.get("TIP_LIBRARY", "").split(os.pathsep) if p),
+              *extra]
+    seen = {s.path.expanduser().absolute() for s in sources}
+    for path in listed:
+        path = path.expanduser().absolute()
+        if path not in seen:
+            seen.add(path)
+            sources.append(LibrarySource(str(path), path, writable=True))
+    return sources
+
+
+def tip_id(path: Path) -> str:
+    """A tip's id is its file name's slug: `2025-06-24-greet-them.toml` is `greet-them`."""
+    match = _DATED_STEM.match(path.stem)
+    return match.group(1) if match else path.stem
+
+
+def scan(root: Path) -> Iterator[FileStat]:
+    """Every visible `*.toml` file below `root`, without following directory links (no loops)."""
+    stack = [str(root)]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+                elif entry.name.endswith(".toml"):
+                    st = entry.stat()
+                    yield FileStat(entry.path, st.st_mtime_ns, st.st_size)
+            except OSError:
+                # A dangling link or a file that vanished: reported by read_tip when it matters.
+                yield FileStat(entry.path, 0, -1)
+
+
+def _line_of(text: str, key: str) -> int | None:
+    match = re.search(rf"^\s*\"?{re.escape(key)}\"?\s*=", text, flags=re.M)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def parse_tip(data: bytes, path: str) -> Tip:
+    """Decode and validate one tip file's bytes; raises `TipFileError` with the line if known."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise TipFileError(path, line, "not UTF-8 text (save the file as UTF-8)") from None
+    if "\x00" in text:
+        raise TipFileError(path, None, "not a text file (it contains NUL bytes)")
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        raise TipFileError(path, int(match.group(1)) if match else None,
+                           f"invalid TOML: {message}") from None
+    if not raw:
+        raise TipFileError(path, None, "empty tip file (it needs at least title, categories and body)")
+    try:
+        return tip_from_dict(raw, id=tip_id(Path(path)), path=path)
+    except TipValueError as exc:
+        raise TipFileError(path, _line_of(text, exc.key), str(exc)) from None
+    except (ValueError, OverflowError) as exc:
+        raise TipFileError(path, None, str(exc)) from None
+
+
+def read_tip(path: Path) -> Tip:
+    """Read one tip file; every failure is a `TipFileError` naming the file."""
+    try:
+        if path.is_dir():
+            raise TipFileError(str(path), None, "is a folder, not a tip file")
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise TipFileError(str(path), None,
+                               f"file is too large ({size / 1e6:.1f} MB; a tip file may be at most 1 MB)")
+        data = path.read_bytes()
+    except TipFileError:
+        raise
+    except OSError as exc:
+        raise TipFileError(str(path), None, f"cannot read: {exc.strerror or exc}") from None
+    return parse_tip(data, str(path))
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """Every readable tip (later layers replacing earlier ones) and every problem found."""
+
+    tips: tuple[Tip, ...]
+    problems: tuple[Problem, ...]
+
+
+def load(sources: Iterable[LibrarySource]) -> Loaded:
+    """Read every layer from disk; used by `tip check` and when no index is available."""
+    by_id: dict[str, tuple[Tip, LibrarySource]] = {}
+    problems: list[Problem] = []
+    for source in sources:
+        if not source.path.exists():
+            if source.name not in ("bundled", "user"):
+                problems.append(Problem(str(source.path), None, "library folder does not exist", "warning"))
+            continue
+        local: dict[str, str] = {}
+        for stat in sorted(scan(source.path), key=lambda s: s.path):
+            try:
+                tip = read_tip(Path(stat.path))
+            except TipFileError as exc:
+                problems.append(Problem(exc.path, exc.line, exc.problem))
+                continue
+            if tip.id in local:
+                problems.append(Problem(stat.path, None, f"duplicate id '{tip.id}': {local[tip.id]} has it too"))
+                continue
+            local[tip.id] = stat.path
+            if tip.id in by_id:
+                earlier = by_id[tip.id][0].path
+                problems.append(Problem(stat.path, None, f"replaces '{tip.id}' from {earlier}", "warning"))
+            by_id[tip.id] = (tip, source)
+    return Loaded(tuple(t for t, _ in by_id.values()), tuple(problems))
+
+
+def relative_tip_path(tip: Tip) -> Path:
+    """Where a tip lives inside its library: always a safe name below the library folder."""
+    slug = slugify(tip.id or tip.title)
+    if tip.date:
+        return Path(f"{tip.date.year:04d}") / f"{tip.date.isoformat()}-{slug}.toml"
+    return Path("undated") / f"{slug}.toml"
+
+
+def tip_to_toml(tip: Tip) -> bytes:
+    import tomli_w
+
+    return tomli_w.dumps(tip.to_file(), multiline_strings=True).encode("utf-8")
+
+
+def write_tip(source: LibrarySource, tip: Tip, *, overwrite: bool = False, path: Path | None = None) -> Path:
+    """Write a tip into a writable library (atomically) and return its path."""
+    if not source.writable:
+        raise LibraryError(f"the {source.name} library is read-only", hint="write to your own library instead")
+    root = source.path.absolute()
+    target = path if path is not None else root / relative_tip_path(tip)
+    if root not in target.absolute().parents:
+        raise LibraryError(f"refusing to write outside the library folder: {target}")
+    atomic_write(target, tip_to_toml(tip), overwrite=overwrite)
+    return target
+
+
+def remove_tip(sources: Iterable[LibrarySource], tip: Tip) -> Path:
+    """Delete a tip's file, if it is in a writable library."""
+    path = Path(tip.path)
+    for source in sources:
+        root = source.path.absolute()
+        if root in path.absolute().parents:
+            if not source.writable:
+                raise LibraryError(f"'{tip.id}' is in the {source.name} library, which is read-only")
+            try:
+                path.unlink()
+            except OSError as exc:
+                raise LibraryError(f"cannot remove {path}: {exc.strerror or exc}") from None
+            return path
+    raise NotFound(f"'{tip.id}' is not in any library this command can change")

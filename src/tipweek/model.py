@@ -1,0 +1,153 @@
+"""The `Tip` record, and how it maps to the TOML file format and to JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from tipweek.text import derive_summary
+
+#: Keys of a tip file, in the order they are written.
+FILE_KEYS = ("title", "date", "categories", "tags", "author", "source", "excerpt",
+             "summary", "takeaway", "body")
+#: Keys of a tip in `--json` output and in `export --format json`, in order.
+JSON_KEYS = ("id", "title", "date", "categories", "summary", "takeaway", "body", "tags",
+             "source", "author", "excerpt")
+
+
+class TipValueError(ValueError):
+    """A field has the wrong type or value; `key` names it so a line can be found."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(message)
+        self.key = key
+
+
+@dataclass(frozen=True, slots=True)
+class Tip:
+    """One tip. `id` is the file's slug; `path` is where it was read from, if anywhere."""
+
+    id: str
+    title: str
+    categories: tuple[str, ...]
+    date: dt.date | None = None
+    summary: str = ""
+    takeaway: str = ""
+    body: str = ""
+    tags: tuple[str, ...] = ()
+    source: str = ""
+    author: str = ""
+    excerpt: bool = False
+    path: str = field(default="", compare=False)
+
+    @property
+    def blurb(self) -> str:
+        """The summary, or one derived from the body when the file has none."""
+        return self.summary or derive_summary(self.body)
+
+    @property
+    def iso_date(self) -> str | None:
+        return self.date.isoformat() if self.date else None
+
+    def to_json(self) -> dict[str, Any]:
+        """The tip as the JSON object every `--json` command prints."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "date": self.iso_date,
+            "categories": list(self.categories),
+            "summary": self.blurb,
+            "takeaway": self.takeaway,
+            "body": self.body,
+            "tags": list(self.tags),
+            "source": self.source,
+            "author": self.author,
+            "excerpt": self.excerpt,
+        }
+
+    def to_file(self) -> dict[str, Any]:
+        """The tip as a TOML table for `tomli_w`: empty optional keys are left out."""
+        data: dict[str, Any] = {
+            "title": self.title,
+            "date": self.date,
+            "categories": list(self.categories),
+            "tags": list(self.tags),
+            "author": self.author,
+            "source": self.source,
+            "excerpt": self.excerpt or None,
+            "summary": self.summary,
+            "takeaway": self.takeaway,
+            "body": self.body,
+        }
+        return {k: data[k] for k in FILE_KEYS if data[k] not in (None, "", [], False)}
+
+    def with_changes(self, **changes: Any) -> Tip:
+        return replace(self, **changes)
+
+
+def _text(data: dict[str, Any], key: str, *, required: bool = False) -> str:
+    value = data.get(key, "")
+    if not isinstance(value, str):
+        raise TipValueError(key, f"'{key}' must be a string, not {type(value).__name__}")
+    if required and not value.strip():
+        raise TipValueError(key, f"'{key}' is required and must not be empty")
+    return value
+
+
+def _strings(data: dict[str, Any], key: str, *, required: bool = False) -> tuple[str, ...]:
+    value = data.get(key, [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise TipValueError(key, f"'{key}' must be a list of strings")
+    items = tuple(dict.fromkeys(v.strip() for v in value if v.strip()))
+    if required and not items:
+        raise TipValueError(key, f"'{key}' needs at least one entry")
+    return items
+
+
+def _date(data: dict[str, Any]) -> dt.date | None:
+    value = data.get("date")
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise TipValueError("date", f"'date' is not a real date: {value!r}") from None
+    raise TipValueError("date", f"'date' must be a TOML date like 2025-06-24, not {type(value).__name__}")
+
+
+def tip_from_dict(data: dict[str, Any], *, id: str, path: str = "") -> Tip:
+    """Validate a parsed tip file (or JSON object) and build a `Tip`; raises `TipValueError`."""
+    unknown = sorted(set(data) - set(FILE_KEYS) - {"id"})
+    if unknown:
+        raise TipValueError(unknown[0], f"unknown key '{unknown[0]}' (known keys: {', '.join(FILE_KEYS)})")
+    excerpt = data.get("excerpt", False)
+    if not isinstance(excerpt, bool):
+        raise TipValueError("excerpt", "'excerpt' must be true or false")
+    body = _text(data, "body")
+    summary = _text(data, "summary")
+    if not excerpt and not body.strip():
+        raise TipValueError("body", "'body' is required (or set excerpt = true and give a summary)")
+    if excerpt and not (summary.strip() or body.strip()):
+        raise TipValueError("summary", "an excerpt needs a 'summary'")
+    return Tip(
+        id=id,
+        title=_text(data, "title", required=True).strip(),
+        date=_date(data),
+        categories=_strings(data, "categories", required=True),
+        summary=summary.strip(),
+        takeaway=_text(data, "takeaway").strip(),
+        body=body.strip("\n"),
+        tags=_strings(data, "tags"),
+        source=_text(data, "source").strip(),
+        author=_text(data, "author").strip(),
+        excerpt=excerpt,
+        path=path,
+    )

@@ -1,0 +1,143 @@
+"""Terminal rendering with Rich. Tip text is always data: it goes into `Text` objects (never
+parsed as markup) after `clean` has removed control and bidi characters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Group
+from rich.padding import Padding
+from rich.panel import Panel
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
+
+from tipweek.model import Tip
+from tipweek.text import clean, one_line
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from tipweek.store import Category
+
+ACCENT = "cyan"
+_STYLES = {"b": "bold", "i": "italic", "c": "bold magenta", "u": "underline"}
+
+
+def fmt_date(day: dt.date | None) -> str:
+    return f"{day:%a %-d %b %Y}" if day else "undated"
+
+
+def _spans(spans: Sequence[Sequence[str]]) -> Text:
+    text = Text()
+    for content, style in spans:
+        text.append(clean(content), " ".join(_STYLES[s] for s in style if s in _STYLES) or None)
+    return text
+
+
+def _blocks(blocks: Sequence[Any], indent: int = 0) -> list[RenderableType]:
+    out: list[RenderableType] = []
+    for block in blocks:
+        kind = block[0]
+        if kind == "p":
+            out.append(_spans(block[1]))
+        elif kind == "h":
+            heading = _spans(block[2])
+            heading.stylize("bold underline" if block[1] <= 2 else "bold")
+            out.append(heading)
+        elif kind in ("ul", "ol"):
+            items = block[1] if kind == "ul" else block[2]
+            start = 1 if kind == "ul" else block[1]
+            table = Table.grid(padding=(0, 1))
+            table.add_column(no_wrap=True, style=ACCENT)
+            table.add_column()
+            for n, item in enumerate(items, start):
+                table.add_row("•" if kind == "ul" else f"{n}.", Group(*_blocks(item)))
+            out.append(table)
+        elif kind == "quote":
+            out.append(Padding(Group(*_blocks(block[1])), (0, 0, 0, 2), style="italic"))
+        elif kind == "code":
+            out.append(Padding(Text(clean(block[1]), style="magenta"), (0, 0, 0, 2)))
+        elif kind == "hr":
+            out.append(Rule(style="dim"))
+        out.append(Text(""))
+    if out:
+        out.pop()
+    return out
+
+
+def body_renderable(tip: Tip, blocks: Sequence[Any] | None = None) -> RenderableType:
+    """The body as formatted text; `blocks` comes from the index cache when there is one."""
+    if blocks is None:
+        from tipweek.mdblocks import parse
+
+        blocks = parse(tip.body)
+    return Group(*_blocks(blocks))
+
+
+def meta_line(tip: Tip) -> Text:
+    line = Text(fmt_date(tip.date), style="dim")
+    if tip.categories:
+        line.append("  ·  ", style="dim")
+        line.append(", ".join(one_line(c) for c in tip.categories), style=ACCENT)
+    return line
+
+
+def tip_panel(tip: Tip, blocks: Sequence[Any] | None = None, *, label: str = "") -> Panel:
+    """A whole tip: title, date and categories, the body, and the takeaway set apart."""
+    parts: list[RenderableType] = [meta_line(tip), Text("")]
+    if tip.excerpt or not tip.body.strip():
+        parts.append(Text(clean(tip.blurb), style="italic"))
+        if tip.excerpt:
+            parts.append(Text("(excerpt: only the start of this tip is known)", style="dim"))
+    else:
+        parts.append(body_renderable(tip, blocks))
+    if tip.takeaway:
+        parts += [Text(""), Panel(Text(one_line(tip.takeaway), style="bold"), title="Takeaway",
+                                  title_align="left", border_style=ACCENT, padding=(0, 1))]
+    if tip.tags or tip.source:
+        foot = Text(" ".join(f"#{one_line(t)}" for t in tip.tags), style="dim")
+        if tip.source:
+            foot.append(("  " if tip.tags else "") + one_line(tip.source), style="dim")
+        parts += [Text(""), foot]
+    title = Text(one_line(tip.title), style="bold")
+    subtitle = Text(f"{label}{one_line(tip.id)}", style="dim")
+    return Panel(Group(*parts), title=title, title_align="left", subtitle=subtitle,
+                 subtitle_align="right", border_style=ACCENT, padding=(1, 2), expand=True)
+
+
+def short_line(tip: Tip) -> str:
+    """One line for a status bar or login shell: title — takeaway."""
+    title = one_line(tip.title)
+    return f"{title} — {one_line(tip.takeaway)}" if tip.takeaway else title
+
+
+def tips_table(tips: Iterable[Tip], *, title: str | None = None) -> Table:
+    table = Table(title=title, header_style="bold", expand=False, title_justify="left")
+    table.add_column("Date", no_wrap=True)
+    table.add_column("ID", style=ACCENT, overflow="fold")
+    table.add_column("Title", overflow="fold")
+    table.add_column("Categories", overflow="fold")
+    for tip in tips:
+        table.add_row(Text(tip.iso_date or "—"), Text(one_line(tip.id)), Text(one_line(tip.title)),
+                      Text(", ".join(one_line(c) for c in tip.categories)))
+    return table
+
+
+def categories_table(categories: Iterable[Category]) -> Table:
+    table = Table(header_style="bold")
+    table.add_column("Category")
+    table.add_column("Tips", justify="right")
+    for cat in categories:
+        table.add_row(Text(one_line(cat.name)), str(cat.count))
+    return table
+
+
+def see_also(tips: Sequence[Tip]) -> Text:
+    text = Text("See also:", style="bold")
+    for tip in tips:
+        text.append(f"\n  {one_line(tip.id)}", style=ACCENT)
+        text.append(f"  {one_line(tip.title)}")
+    return text

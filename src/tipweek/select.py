@@ -1,0 +1,98 @@
+"""Which tip a day or a week gets: dated tips first, then a rotation everyone agrees on.
+
+The rotation walks a fresh permutation of the eligible tips every cycle, so no tip repeats
+until all have been shown. The permutation is an affine map seeded with SHA-256 (never
+Python's salted `hash`), so every machine with the same library picks the same tip, and
+picking needs only the tip count and one lookup by position, however large the library.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+import random
+from dataclasses import dataclass
+
+from tipweek.dates import week_of
+from tipweek.errors import NotFound
+from tipweek.model import Tip
+from tipweek.store import Store
+
+_EPOCH_MONDAY = dt.date(1970, 1, 5)
+
+
+@dataclass(frozen=True)
+class Pick:
+    tip: Tip
+    start: dt.date
+    end: dt.date
+    scheduled: bool  # True: the tip is dated in this period; False: the rotation chose it
+
+
+def _permute(kind: str, cycle: int, size: int, position: int) -> int:
+    seed = hashlib.sha256(f"tipweek:{kind}:{cycle}:{size}".encode()).digest()
+    step = int.from_bytes(seed[:8], "big") % size or 1
+    while math.gcd(step, size) != 1:
+        step += 1
+    offset = int.from_bytes(seed[8:16], "big") % size
+    return (step * position + offset) % size
+
+
+def rotation_position(kind: str, period: int, size: int) -> int:
+    """Position (in the stable order) of the tip shown in `period`, for `size` eligible tips."""
+    cycle, position = divmod(period, size)
+    if size < 2:
+        return 0
+    chosen = _permute(kind, cycle, size, position)
+    previous_last = _permute(kind, cycle - 1, size, size - 1)
+    # Across a cycle boundary the first pick must not repeat the last one.
+    if position == 0 and chosen == previous_last:
+        return _permute(kind, cycle, size, 1)
+    if position == 1 and _permute(kind, cycle, size, 0) == previous_last:
+        return _permute(kind, cycle, size, 0)
+    return chosen
+
+
+def _pick(store: Store, kind: str, start: dt.date, end: dt.date, period: int, category: str | None) -> Pick:
+    dated = store.dated_between(start, end, category)
+    if dated:
+        return Pick(dated[0], start, end, True)
+    size = store.eligible_count(start, category)
+    if not size:
+        raise NotFound("no tip to show" + (" in that category" if category else ""),
+                       hint="add tips to your library, or try another category or date")
+    position = rotation_position(kind, period, size)
+    return Pick(store.eligible_at(start, category, position), start, end, False)
+
+
+def tip_for_day(store: Store, day: dt.date, category: str | None = None) -> Pick:
+    """A tip dated that day (newest wins), else the day's rotation pick."""
+    return _pick(store, "day", day, day, day.toordinal(), category)
+
+
+def tip_for_week(store: Store, day: dt.date, category: str | None = None) -> Pick:
+    """A tip dated in the ISO week of `day` (newest wins), else the week's rotation pick."""
+    monday, sunday = week_of(day)
+    period = (monday - _EPOCH_MONDAY).days // 7
+    return _pick(store, "week", monday, sunday, period, category)
+
+
+def schedule(store: Store, start: dt.date, weeks: int, category: str | None = None) -> list[Pick]:
+    """The picks for `weeks` consecutive weeks from the week of `start`."""
+    picks = []
+    for n in range(weeks):
+        try:
+            picks.append(tip_for_week(store, start + dt.timedelta(weeks=n), category))
+        except OverflowError:
+            break
+    return picks
+
+
+def random_tip(store: Store, today: dt.date, category: str | None = None,
+               rng: random.Random | None = None) -> Tip:
+    """Any tip the rotation could show today (never one scheduled for later)."""
+    size = store.eligible_count(today, category)
+    if not size:
+        raise NotFound("no tip to show" + (" in that category" if category else ""))
+    return store.eligible_at(today, category, (rng or random.Random()).randrange(size))

@@ -1,0 +1,188 @@
+"""The read interface every command uses, and a plain in-memory implementation of it.
+
+`index.Index` implements the same interface over SQLite so that commands stay fast on big
+libraries; `MemoryStore` serves when the index cannot be used and in tests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from tipweek.errors import BadInput, NotFound
+from tipweek.library import Problem
+from tipweek.model import Tip
+from tipweek.text import category_key, shown
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Filters shared by list, search, export and the pickers; `category` is a category key."""
+
+    category: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+    def accepts(self, tip: Tip) -> bool:
+        if self.category and self.category not in {category_key(c) for c in tip.categories}:
+            return False
+        if self.since and (tip.date is None or tip.date < self.since):
+            return False
+        return not (self.until and (tip.date is None or tip.date > self.until))
+
+
+@dataclass(frozen=True)
+class Category:
+    key: str
+    name: str
+    count: int
+
+
+class Store(Protocol):
+    """What the commands need from a library, however it is stored."""
+
+    problems: Sequence[Problem]
+
+    def categories(self) -> list[Category]: ...
+
+    def tips(self, filters: Filters = Filters(), limit: int | None = None) -> list[Tip]:
+        """Tips newest first (undated last), filtered."""
+        ...
+
+    def count(self, filters: Filters = Filters()) -> int: ...
+
+    def dated_between(self, start: dt.date, end: dt.date, category: str | None) -> list[Tip]:
+        """Tips dated in [start, end], newest first."""
+        ...
+
+    def eligible_count(self, as_of: dt.date, category: str | None) -> int:
+        """How many tips the rotation may show on `as_of`: undated ones and those dated by then."""
+        ...
+
+    def eligible_at(self, as_of: dt.date, category: str | None, position: int) -> Tip:
+        """The eligible tip at `position` in a stable order (by id)."""
+        ...
+
+    def ids(self) -> list[str]: ...
+
+    def get_exact(self, tip_id: str) -> Tip | None: ...
+
+    def blocks(self, tip: Tip) -> list[Any] | None:
+        """The body's parsed Markdown, if the store caches it."""
+        ...
+
+    def similar(self, tip: Tip, limit: int = 3) -> list[Tip]:
+        """The tips most like this one, best first."""
+        ...
+
+
+def sort_newest(tips: Iterable[Tip]) -> list[Tip]:
+    """Newest first, undated last, ties by title: the order of every list."""
+    dated = sorted((t for t in tips if t.date), key=lambda t: (t.date, t.id), reverse=True)
+    undated = sorted((t for t in tips if not t.date), key=lambda t: (t.title.casefold(), t.id))
+    return dated + undated
+
+
+def resolve_category(store: Store, name: str) -> str:
+    """The key of a category the library has; unknown names are bad input with close matches."""
+    key = category_key(name)
+    known = {c.key: c.name for c in store.categories()}
+    if key in known:
+        return key
+    close = difflib.get_close_matches(key, list(known), n=3, cutoff=0.5)
+    hint = ("did you mean: " + ", ".join(known[k] for k in close)) if close else (
+        "known categories: " + ", ".join(sorted(known.values())) if known else "the library has no tips")
+    raise BadInput(f"unknown category '{shown(name)}'", hint=hint)
+
+
+def find_tip(store: Store, query: str) -> Tip:
+    """A tip by id or unique id prefix; unknown or ambiguous ids list close matches."""
+    wanted = query.strip().lower()
+    if not wanted:
+        raise BadInput("empty tip id")
+    exact = store.get_exact(wanted)
+    if exact:
+        return exact
+    ids = store.ids()
+    starts = [i for i in ids if i.startswith(wanted)]
+    if len(starts) == 1:
+        tip = store.get_exact(starts[0])
+        if tip:
+            return tip
+    if len(starts) > 1:
+        listed = ", ".join(sorted(starts)[:5]) + (", …" if len(starts) > 5 else "")
+        raise BadInput(f"'{shown(wanted)}' matches {len(starts)} tips", hint=f"say which: {listed}")
+    close = difflib.get_close_matches(wanted, ids, n=3, cutoff=0.6)
+    close += [i for i in ids if wanted in i and i not in close][: 3 - len(close)]
+    hint = "did you mean: " + ", ".join(close) if close else "`tip list` shows every id"
+    raise NotFound(f"no tip with id '{shown(wanted)}'", hint=hint)
+
+
+class MemoryStore:
+    """A `Store` over a list of tips held in memory."""
+
+    def __init__(self, tips: Iterable[Tip], problems: Sequence[Problem] = ()) -> None:
+        self._tips = sort_newest(tips)
+        self._by_id = {t.id: t for t in self._tips}
+        self.problems = list(problems)
+
+    def categories(self) -> list[Category]:
+        counts: Counter[str] = Counter()
+        spellings: dict[str, Counter[str]] = {}
+        for tip in self._tips:
+            for name in tip.categories:
+                key = category_key(name)
+                counts[key] += 1
+                spellings.setdefault(key, Counter())[name] += 1
+        return [Category(k, canonical_name(spellings[k]), n) for k, n in counts.items() if k]
+
+    def tips(self, filters: Filters = Filters(), limit: int | None = None) -> list[Tip]:
+        found = [t for t in self._tips if filters.accepts(t)]
+        return found[:limit] if limit is not None else found
+
+    def count(self, filters: Filters = Filters()) -> int:
+        return len(self.tips(filters))
+
+    def dated_between(self, start: dt.date, end: dt.date, category: str | None) -> list[Tip]:
+        return self.tips(Filters(category, start, end))
+
+    def _eligible(self, as_of: dt.date, category: str | None) -> list[Tip]:
+        wanted = Filters(category)
+        return sorted((t for t in self._tips if wanted.accepts(t) and (t.date is None or t.date <= as_of)),
+                      key=lambda t: t.id)
+
+    def eligible_count(self, as_of: dt.date, category: str | None) -> int:
+        return len(self._eligible(as_of, category))
+
+    def eligible_at(self, as_of: dt.date, category: str | None, position: int) -> Tip:
+        return self._eligible(as_of, category)[position]
+
+    def ids(self) -> list[str]:
+        return list(self._by_id)
+
+    def get_exact(self, tip_id: str) -> Tip | None:
+        return self._by_id.get(tip_id)
+
+    def blocks(self, tip: Tip) -> list[Any] | None:
+        return None
+
+    def similar(self, tip: Tip, limit: int = 3) -> list[Tip]:
+        """Tips sharing the most categories and tags; the index does better with full text."""
+        mine = {category_key(c) for c in tip.categories} | {f"#{t.lower()}" for t in tip.tags}
+        scored = []
+        for other in self._tips:
+            if other.id == tip.id:
+                continue
+            theirs = {category_key(c) for c in other.categories} | {f"#{t.lower()}" for t in other.tags}
+            if shared := len(mine & theirs):
+                scored.append((-shared, other.id, other))
+        return [t for *_, t in sorted(scored)[:limit]]
+
+
+def canonical_name(spellings: Counter[str]) -> str:
+    """The spelling shown for a category: the most used one, capitalised ones winning ties."""
+    return max(spellings.items(), key=lambda kv: (kv[1], kv[0] != kv[0].lower(), kv[0]))[0]

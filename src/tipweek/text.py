@@ -1,0 +1,82 @@
+"""Small text helpers shared by the model, the index, the renderers and the importers."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# C0/C1 controls (keeping tab and newline), bidi overrides/isolates, zero-width characters.
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ue000-\uf8ff]"
+)
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+                        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+                        "\u00a0": " "})
+MAX_SLUG = 80
+
+
+def clean(text: str) -> str:
+    """Drop characters that could move the cursor, recolour or reorder a terminal line.
+
+    Carriage returns become newlines so that a CRLF file still reads as lines.
+    """
+    return _UNSAFE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def one_line(text: str) -> str:
+    """`clean`, with every run of white space (newlines included) folded to one space."""
+    return " ".join(clean(text).split())
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free, straight-quoted form used to compare titles and words."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(QUOTES))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def slugify(text: str, *, fallback: str = "tip") -> str:
+    """A file-name-safe slug: ASCII letters, digits and hyphens, never reserved or hidden."""
+    folded = fold(text).replace("'", "").replace("&", " and ")
+    slug = _NON_SLUG.sub("-", folded).strip("-")[:MAX_SLUG].strip("-")
+    if not slug:
+        return fallback
+    if slug in _RESERVED:
+        slug = f"{slug}-{fallback}"
+    return slug
+
+
+def category_key(name: str) -> str:
+    """How categories are compared: `Phone & Email` = `phone-and-email` = `phone email`."""
+    words = [w for w in slugify(name, fallback="").split("-") if w and w != "and"]
+    return "-".join(words)
+
+
+def title_key(title: str) -> str:
+    """How titles are compared across sources: ignoring case, punctuation and quote style."""
+    return " ".join(re.findall(r"\w+", fold(title).replace("'", "")))
+
+
+def derive_summary(body: str, limit: int = 200) -> str:
+    """A summary for tips that have none: the body's first sentences, Markdown stripped."""
+    plain = re.sub(r"[*_`#>\[\]]", "", body)
+    plain = re.sub(r"^\s*(?:[-+•]|\d+[.)])\s+", "", plain, flags=re.M)
+    plain = " ".join(one_line(plain).split())
+    if len(plain) <= limit:
+        return plain
+    sentences = re.split(r"(?<=[.!?])\s+", plain)
+    out = ""
+    for sentence in sentences:
+        if out and len(out) + len(sentence) + 1 > limit:
+            break
+        out = f"{out} {sentence}".strip()
+    if len(out) > limit:
+        out = out[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return out
+
+
+def shown(value: str, limit: int = 60) -> str:
+    """A user-supplied value made safe and short enough to quote in a one-line message."""
+    value = one_line(value)
+    return value if len(value) <= limit else value[: limit - 1] + "…"

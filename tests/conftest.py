@@ -1,0 +1,111 @@
+"""Shared fixtures: every test runs with its own config, data and cache folders, and a
+small library built in `tmp_path`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import tomli_w
+from typer.testing import CliRunner
+
+from tipweek.cli import app
+
+TODAY = dt.date(2026, 11, 25)  # a Wednesday
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Keep every test away from the real home folder and pin the clock."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("TIP_CONFIG", str(home / "config.toml"))
+    monkeypatch.setenv("TIP_DATA_DIR", str(home / "data"))
+    monkeypatch.setenv("TIP_CACHE_DIR", str(home / "cache"))
+    monkeypatch.setenv("TIP_TODAY", TODAY.isoformat())
+    monkeypatch.delenv("TIP_LIBRARY", raising=False)
+    monkeypatch.delenv("TIP_NO_BUNDLED", raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "100")
+    return home
+
+
+def tip_data(title: str, date: str | None = None, categories: tuple[str, ...] = ("Empathy",),
+             body: str | None = None, **extra: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {"title": title, "categories": list(categories)}
+    if date:
+        data["date"] = dt.date.fromisoformat(date)
+    data["body"] = body if body is not None else f"A short story about {title.lower()}.\n\nThen the lesson."
+    data.update(extra)
+    return data
+
+
+@dataclass
+class Library:
+    """A tiny library folder that tests add tips to."""
+
+    root: Path
+
+    def add(self, title: str, date: str | None = None, categories: tuple[str, ...] = ("Empathy",),
+            *, slug: str | None = None, **extra: Any) -> Path:
+        from tipweek.text import slugify
+
+        name = slug or slugify(title)
+        path = (self.root / date[:4] / f"{date}-{name}.toml") if date else (self.root / "undated" / f"{name}.toml")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(tomli_w.dumps(tip_data(title, date, categories, **extra), multiline_strings=True),
+                        encoding="utf-8")
+        return path
+
+    def write(self, relative: str, content: str | bytes) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        return path
+
+
+@pytest.fixture
+def library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Library:
+    """An empty library that is the only one read (the bundled library is switched off)."""
+    root = tmp_path / "lib"
+    root.mkdir()
+    monkeypatch.setenv("TIP_NO_BUNDLED", "1")
+    monkeypatch.setenv("TIP_LIBRARY", str(root))
+    return Library(root)
+
+
+@pytest.fixture
+def sample(library: Library) -> Library:
+    """A handful of tips across categories and dates, two of them scheduled ahead."""
+    library.add("Greet the Second Customer", "2026-11-03", ("Service Recovery", "Empathy"),
+                takeaway="Look up and nod at the next person.", tags=["queue", "greeting"])
+    library.add("Answer the Phone Awake", "2026-11-10", ("Phone & Email",),
+                takeaway="Smile before you pick up.", tags=["phone"])
+    library.add("Apologize Without Excuses", "2026-11-17", ("Service Recovery",),
+                takeaway="Say sorry, then say what happens next.", tags=["apology"])
+    library.add("Explain the Wait", "2026-11-24", ("Healthcare", "Communication"),
+                takeaway="Tell people how long and why.", tags=["waiting room"])
+    library.add("Plan the Snow Day", "2026-12-08", ("Government",), takeaway="One source of truth.")
+    library.add("Start the Year Listening", "2027-01-12", ("Teamwork",))
+    library.add("Thank Them for Something Specific", None, ("Communication",))
+    return library
+
+
+Run = Callable[..., Any]
+
+
+@pytest.fixture
+def run() -> Run:
+    """Invoke `tip` in-process, with stdout and stderr kept apart."""
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Any:
+        return runner.invoke(app, list(args), input=input, env=env, catch_exceptions=False)
+
+    return invoke
