@@ -33,8 +33,13 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
-def tip_data(title: str, date: str | None = None, categories: tuple[str, ...] = ("Empathy",),
-             body: str | None = None, **extra: Any) -> dict[str, Any]:
+def tip_data(
+    title: str,
+    date: str | None = None,
+    categories: tuple[str, ...] = ("Empathy",),
+    body: str | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
     data: dict[str, Any] = {"title": title, "categories": list(categories)}
     if date:
         data["date"] = dt.date.fromisoformat(date)
@@ -49,15 +54,28 @@ class Library:
 
     root: Path
 
-    def add(self, title: str, date: str | None = None, categories: tuple[str, ...] = ("Empathy",),
-            *, slug: str | None = None, **extra: Any) -> Path:
+    def add(
+        self,
+        title: str,
+        date: str | None = None,
+        categories: tuple[str, ...] = ("Empathy",),
+        *,
+        slug: str | None = None,
+        **extra: Any,
+    ) -> Path:
         from tipweek.text import slugify
 
         name = slug or slugify(title)
-        path = (self.root / date[:4] / f"{date}-{name}.toml") if date else (self.root / "undated" / f"{name}.toml")
+        path = (
+            (self.root / date[:4] / f"{date}-{name}.toml")
+            if date
+            else (self.root / "undated" / f"{name}.toml")
+        )
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(tomli_w.dumps(tip_data(title, date, categories, **extra), multiline_strings=True),
-                        encoding="utf-8")
+        path.write_text(
+            tomli_w.dumps(tip_data(title, date, categories, **extra), multiline_strings=True),
+            encoding="utf-8",
+        )
         return path
 
     def write(self, relative: str, content: str | bytes) -> Path:
@@ -83,14 +101,34 @@ def library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Library:
 @pytest.fixture
 def sample(library: Library) -> Library:
     """A handful of tips across categories and dates, two of them scheduled ahead."""
-    library.add("Greet the Second Customer", "2026-11-03", ("Service Recovery", "Empathy"),
-                takeaway="Look up and nod at the next person.", tags=["queue", "greeting"])
-    library.add("Answer the Phone Awake", "2026-11-10", ("Phone & Email",),
-                takeaway="Smile before you pick up.", tags=["phone"])
-    library.add("Apologize Without Excuses", "2026-11-17", ("Service Recovery",),
-                takeaway="Say sorry, then say what happens next.", tags=["apology"])
-    library.add("Explain the Wait", "2026-11-24", ("Healthcare", "Communication"),
-                takeaway="Tell people how long and why.", tags=["waiting room"])
+    library.add(
+        "Greet the Second Customer",
+        "2026-11-03",
+        ("Service Recovery", "Empathy"),
+        takeaway="Look up and nod at the next person.",
+        tags=["queue", "greeting"],
+    )
+    library.add(
+        "Answer the Phone Awake",
+        "2026-11-10",
+        ("Phone & Email",),
+        takeaway="Smile before you pick up.",
+        tags=["phone"],
+    )
+    library.add(
+        "Apologize Without Excuses",
+        "2026-11-17",
+        ("Service Recovery",),
+        takeaway="Say sorry, then say what happens next.",
+        tags=["apology"],
+    )
+    library.add(
+        "Explain the Wait",
+        "2026-11-24",
+        ("Healthcare", "Communication"),
+        takeaway="Tell people how long and why.",
+        tags=["waiting room"],
+    )
     library.add("Plan the Snow Day", "2026-12-08", ("Government",), takeaway="One source of truth.")
     library.add("Start the Year Listening", "2027-01-12", ("Teamwork",))
     library.add("Thank Them for Something Specific", None, ("Communication",))

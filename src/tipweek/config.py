@@ -93,8 +93,11 @@ def load_config(path: Path) -> Config:
     subject = export.get("subject", DEFAULT_SUBJECT)
     sender = export.get("from", "")
     to = export.get("to", [])
-    for key, value, kind in (("export.subject", subject, str), ("export.from", sender, str),
-                             ("export.to", to, list)):
+    for key, value, kind in (
+        ("export.subject", subject, str),
+        ("export.from", sender, str),
+        ("export.to", to, list),
+    ):
         _expect(value, kind, key, path)
     settings = SmtpSettings(
         host=smtp.get("host", "localhost"),
@@ -111,8 +114,10 @@ def load_config(path: Path) -> Config:
     if settings.security not in SECURITY:
         raise LibraryError(f"{path}: smtp.security must be one of {', '.join(SECURITY)}")
     if "password" in smtp:
-        raise LibraryError(f"{path}: never store the SMTP password in the config; "
-                           "set smtp.password_env to the name of an environment variable")
+        raise LibraryError(
+            f"{path}: never store the SMTP password in the config; "
+            "set smtp.password_env to the name of an environment variable"
+        )
     return Config(
         libraries=tuple(Path(str(p)).expanduser() for p in libraries),
         bundled=bundled,

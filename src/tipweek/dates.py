@@ -12,8 +12,19 @@ from tipweek.errors import BadInput
 from tipweek.text import shown
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-FORMS = ("2025-06-24", "6/24/25", "June 24, 2025", "2025-W26", "today", "yesterday",
-         "tomorrow", "last week", "next week", "last tuesday", "next monday")
+FORMS = (
+    "2025-06-24",
+    "6/24/25",
+    "June 24, 2025",
+    "2025-W26",
+    "today",
+    "yesterday",
+    "tomorrow",
+    "last week",
+    "next week",
+    "last tuesday",
+    "next monday",
+)
 _ISO_WEEK = re.compile(r"^(\d{4})-?w(\d{1,2})(?:-?([1-7]))?$")
 _RELATIVE = re.compile(r"^(last|next|this)\s+(week|" + "|".join(WEEKDAYS) + r")$")
 

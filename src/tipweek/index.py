@@ -1,10 +1,697 @@
-"""Temporary: the store without an index (replaced by the SQLite index)."""
-from __future__ import annotations
-from collections.abc import Callable
-from pathlib import Path
-from tipweek.library import LibrarySource, load
-from tipweek.store import MemoryStore
+"""The search index: a SQLite FTS5 cache of every library, kept in the user's cache folder.
 
-def open_store(sources: list[LibrarySource], cache_dir: Path, *, warn: Callable[[str], None], progress: bool = False) -> MemoryStore:
-    loaded = load(sources)
-    return MemoryStore(loaded.tips, loaded.problems)
+It is a cache, never the source of truth: any command may rebuild it from the tip files.
+Each command brings it up to date before reading:
+
+* Folders are compared by modification time, so added, removed and renamed files (and the
+  atomic saves that most editors and git do) are picked up by the next command at any size.
+* Files are compared by modification time and size: all of them when the library has up
+  to `CHECK_BUDGET` files, otherwise a rotating slice per command, so that an in-place edit
+  in a huge library is seen within a few commands (`tip reindex` forces a full check).
+
+Writers take SQLite's write lock (`BEGIN IMMEDIATE`) and the database runs in WAL mode, so
+concurrent commands neither block readers nor corrupt it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tipweek.errors import TipFileError
+from tipweek.library import FileStat, LibrarySource, Problem, read_tip
+from tipweek.model import Tip
+from tipweek.store import Category, Filters, canonical_name
+from tipweek.text import category_key, clean
+
+SCHEMA_VERSION = 4
+CHECK_BUDGET = 5000
+PROGRESS_THRESHOLD = 500
+BATCH = 500
+WEIGHTS = (10.0, 4.0, 3.0, 1.0, 2.0)  # title, takeaway, summary, body, tags
+HIT_START, HIT_END = "\ue000", "\ue001"  # snippet markers; `clean` strips them from tip text
+
+Warn = Callable[[str], None]
+
+_SCHEMA = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE dirs(path TEXT PRIMARY KEY, layer INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+                  subdirs TEXT NOT NULL);
+CREATE TABLE files(path TEXT PRIMARY KEY, layer INTEGER NOT NULL, dir TEXT NOT NULL,
+                   mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL, problem TEXT, line INTEGER);
+CREATE INDEX files_dir ON files(dir);
+CREATE TABLE tips(
+    rowid INTEGER PRIMARY KEY, id TEXT NOT NULL, layer INTEGER NOT NULL, path TEXT NOT NULL UNIQUE,
+    visible INTEGER NOT NULL DEFAULT 0, title TEXT, date TEXT, categories TEXT, summary TEXT,
+    blurb TEXT, takeaway TEXT, body TEXT, tags TEXT, tag_text TEXT, source TEXT, author TEXT, excerpt INTEGER,
+    blocks TEXT);
+CREATE INDEX tips_id ON tips(id, layer);
+CREATE INDEX tips_visible_date ON tips(visible, date);
+CREATE INDEX tips_visible_id ON tips(visible, id);
+CREATE TABLE tip_categories(tip INTEGER NOT NULL, key TEXT NOT NULL, name TEXT NOT NULL);
+CREATE INDEX tip_categories_key ON tip_categories(key, tip);
+CREATE INDEX tip_categories_tip ON tip_categories(tip);
+CREATE VIRTUAL TABLE fts USING fts5(title, takeaway, blurb, body, tag_text, content='tips',
+    content_rowid='rowid', tokenize='porter unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE words USING fts5(title, takeaway, blurb, body, tag_text, content='tips',
+    content_rowid='rowid', tokenize='unicode61 remove_diacritics 2', detail='none');
+CREATE VIRTUAL TABLE words_vocab USING fts5vocab(words, 'row');
+CREATE TRIGGER tips_ai AFTER INSERT ON tips BEGIN
+    INSERT INTO fts(rowid, title, takeaway, blurb, body, tag_text)
+        VALUES (new.rowid, new.title, new.takeaway, new.blurb, new.body, new.tag_text);
+    INSERT INTO words(rowid, title, takeaway, blurb, body, tag_text)
+        VALUES (new.rowid, new.title, new.takeaway, new.blurb, new.body, new.tag_text);
+END;
+CREATE TRIGGER tips_ad AFTER DELETE ON tips BEGIN
+    INSERT INTO fts(fts, rowid, title, takeaway, blurb, body, tag_text)
+        VALUES ('delete', old.rowid, old.title, old.takeaway, old.blurb, old.body, old.tag_text);
+    INSERT INTO words(words, rowid, title, takeaway, blurb, body, tag_text)
+        VALUES ('delete', old.rowid, old.title, old.takeaway, old.blurb, old.body, old.tag_text);
+    DELETE FROM tip_categories WHERE tip = old.rowid;
+END;
+"""
+_COLUMNS = ", ".join(
+    f"t.{c}"
+    for c in (
+        "id",
+        "title",
+        "date",
+        "categories",
+        "summary",
+        "takeaway",
+        "body",
+        "tags",
+        "source",
+        "author",
+        "excerpt",
+        "path",
+    )
+)
+
+
+def _row_to_tip(row: Sequence[Any]) -> Tip:
+    return Tip(
+        id=row[0],
+        title=row[1],
+        date=dt.date.fromisoformat(row[2]) if row[2] else None,
+        categories=tuple(json.loads(row[3])),
+        summary=row[4],
+        takeaway=row[5],
+        body=row[6],
+        tags=tuple(json.loads(row[7])),
+        source=row[8],
+        author=row[9],
+        excerpt=bool(row[10]),
+        path=row[11],
+    )
+
+
+def _index_text(value: str) -> str:
+    return clean(value)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    tip: Tip
+    score: float
+    snippet: str  # with HIT_START/HIT_END around matched words
+
+
+@dataclass
+class _Changes:
+    read: list[tuple[int, str, str]]  # (layer, dir, path) to (re)read
+    gone: list[str]  # file paths to forget
+    dirs: list[tuple[str, int, int, str]]  # (path, layer, mtime_ns, subdirs json) to store
+    gone_dirs: list[str]
+
+    def __bool__(self) -> bool:
+        return bool(self.read or self.gone or self.dirs or self.gone_dirs)
+
+
+class Index:
+    """A `Store` backed by SQLite; construct with `open_store`."""
+
+    def __init__(self, db: sqlite3.Connection, sources: Sequence[LibrarySource]) -> None:
+        self.db = db
+        self.sources = list(sources)
+        self._problems: list[Problem] | None = None
+
+    # -- keeping it current -------------------------------------------------------------
+
+    def _walk(self, full: bool) -> _Changes:
+        """Find what changed on disk since the index last looked."""
+        known = {
+            row[0]: (row[1], row[2], row[3])
+            for row in self.db.execute("SELECT path, layer, mtime_ns, subdirs FROM dirs")
+        }
+        changes = _Changes([], [], [], [])
+        seen: set[str] = set()
+        for layer, source in enumerate(self.sources):
+            stack = [str(source.path)]
+            while stack:
+                folder = stack.pop()
+                seen.add(folder)
+                try:
+                    mtime = os.stat(folder).st_mtime_ns
+                except OSError:
+                    continue
+                old = known.get(folder)
+                if old and old[0] == layer and old[1] == mtime and not full:
+                    stack.extend(json.loads(old[2]))
+                    continue
+                subdirs = self._diff_folder(layer, folder, changes)
+                changes.dirs.append((folder, layer, mtime, json.dumps(subdirs)))
+                stack.extend(subdirs)
+        changes.gone_dirs = [d for d in known if d not in seen]
+        for folder in changes.gone_dirs:
+            changes.gone += [r[0] for r in self.db.execute("SELECT path FROM files WHERE dir = ?", (folder,))]
+        if not full:
+            self._check_files(changes)
+        return changes
+
+    def _diff_folder(self, layer: int, folder: str, changes: _Changes) -> list[str]:
+        stored = {
+            r[0]: (r[1], r[2], r[3])
+            for r in self.db.execute("SELECT path, layer, mtime_ns, size FROM files WHERE dir = ?", (folder,))
+        }
+        subdirs: list[str] = []
+        present: set[str] = set()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            entries = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    subdirs.append(entry.path)
+                    continue
+                if not entry.name.endswith(".toml"):
+                    continue
+                st = entry.stat()
+                stat = (layer, st.st_mtime_ns, st.st_size)
+            except OSError:
+                stat = (layer, 0, -1)
+            present.add(entry.path)
+            if stored.get(entry.path) != stat:
+                changes.read.append((layer, folder, entry.path))
+        changes.gone += [p for p in stored if p not in present]
+        return sorted(subdirs)
+
+    def _check_files(self, changes: _Changes) -> None:
+        """Compare file times and sizes: all files, or a rotating slice of a large library."""
+        (total,) = self.db.execute("SELECT count(*) FROM files").fetchone()
+        slices = max(1, -(-total // CHECK_BUDGET))
+        offset = (int(time.time()) % slices) * CHECK_BUDGET
+        queued = {p for _, _, p in changes.read} | set(changes.gone)
+        rows = self.db.execute(
+            "SELECT path, layer, dir, mtime_ns, size FROM files ORDER BY rowid LIMIT ? OFFSET ?",
+            (CHECK_BUDGET, offset),
+        )
+        for path, layer, folder, mtime, size in rows:
+            if path in queued:
+                continue
+            try:
+                st = os.stat(path)
+                current = (st.st_mtime_ns, st.st_size)
+            except OSError:
+                current = (0, -1)
+            if current != (mtime, size):
+                changes.read.append((layer, folder, path))
+
+    def refresh(self, *, full: bool = False, progress: bool = False) -> int:
+        """Bring the index up to date with the files; returns how many files were re-read."""
+        changes = self._walk(full)
+        if not changes:
+            return 0
+        with self._write():
+            # Another process may have applied the same changes meanwhile: every step is idempotent.
+            self._apply(changes, progress)
+        self._problems = None
+        return len(changes.read) + len(changes.gone)
+
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.rollback()
+            raise
+        self.db.commit()
+
+    def _apply(self, changes: _Changes, progress: bool) -> None:
+        touched: set[str] = set()
+        for path in changes.gone:
+            touched |= self._forget(path)
+        self.db.executemany("DELETE FROM dirs WHERE path = ?", [(d,) for d in changes.gone_dirs])
+        reads = self._read_files(changes.read, progress)
+        for layer, folder, path, stat, tip, problem in reads:
+            touched |= self._forget(path)
+            self.db.execute(
+                "INSERT OR REPLACE INTO files(path, layer, dir, mtime_ns, size, problem, line) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    path,
+                    layer,
+                    folder,
+                    stat.mtime_ns,
+                    stat.size,
+                    problem.problem if problem else None,
+                    problem.line if problem else None,
+                ),
+            )
+            if tip is not None:
+                self._insert(tip, layer)
+                touched.add(tip.id)
+        self.db.executemany(
+            "INSERT OR REPLACE INTO dirs(path, layer, mtime_ns, subdirs) VALUES (?, ?, ?, ?)", changes.dirs
+        )
+        self._update_visibility(touched)
+
+    def _read_files(
+        self, queue: list[tuple[int, str, str]], progress: bool
+    ) -> Iterator[tuple[int, str, str, FileStat, Tip | None, TipFileError | None]]:
+        bar = _progress(len(queue)) if progress and len(queue) >= PROGRESS_THRESHOLD else None
+        try:
+            for n, (layer, folder, path) in enumerate(queue, 1):
+                try:
+                    st = os.stat(path)
+                    stat = FileStat(path, st.st_mtime_ns, st.st_size)
+                except OSError:
+                    stat = FileStat(path, 0, -1)
+                try:
+                    yield layer, folder, path, stat, read_tip(Path(path)), None
+                except TipFileError as error:
+                    yield layer, folder, path, stat, None, error
+                if bar and n % 100 == 0:
+                    bar.update(n)
+        finally:
+            if bar:
+                bar.stop()
+
+    def _forget(self, path: str) -> set[str]:
+        ids = {r[0] for r in self.db.execute("SELECT id FROM tips WHERE path = ?", (path,))}
+        self.db.execute("DELETE FROM tips WHERE path = ?", (path,))
+        self.db.execute("DELETE FROM files WHERE path = ?", (path,))
+        return ids
+
+    def _insert(self, tip: Tip, layer: int) -> None:
+        cur = self.db.execute(
+            "INSERT INTO tips(id, layer, path, title, date, categories, summary, blurb, takeaway, body, "
+            "tags, tag_text, source, author, excerpt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                tip.id,
+                layer,
+                tip.path,
+                tip.title,
+                tip.iso_date,
+                json.dumps(list(tip.categories)),
+                tip.summary,
+                _index_text(tip.blurb),
+                tip.takeaway,
+                tip.body,
+                json.dumps(list(tip.tags)),
+                ", ".join(tip.tags),
+                tip.source,
+                tip.author,
+                int(tip.excerpt),
+            ),
+        )
+        self.db.executemany(
+            "INSERT INTO tip_categories(tip, key, name) VALUES (?, ?, ?)",
+            [(cur.lastrowid, category_key(c), c) for c in tip.categories],
+        )
+
+    def _update_visibility(self, ids: Iterable[str]) -> None:
+        """Of the tips sharing an id, only the one in the highest layer (first path) is shown."""
+        for tip_id in ids:
+            self.db.execute("UPDATE tips SET visible = 0 WHERE id = ?", (tip_id,))
+            self.db.execute(
+                "UPDATE tips SET visible = 1 WHERE rowid = (SELECT rowid FROM tips WHERE id = ? "
+                "ORDER BY layer DESC, path LIMIT 1)",
+                (tip_id,),
+            )
+
+    # -- reading ------------------------------------------------------------------------
+
+    @property
+    def problems(self) -> list[Problem]:
+        if self._problems is None:
+            self._problems = [
+                Problem(p, line, msg)
+                for p, msg, line in self.db.execute(
+                    "SELECT path, problem, line FROM files WHERE problem IS NOT NULL ORDER BY path"
+                )
+            ]
+        return self._problems
+
+    def _where(self, filters: Filters) -> tuple[str, list[Any]]:
+        clauses, args = ["t.visible = 1"], []
+        if filters.since:
+            clauses.append("t.date >= ?")
+            args.append(filters.since.isoformat())
+        if filters.until:
+            clauses.append("t.date <= ?")
+            args.append(filters.until.isoformat())
+        if filters.category:
+            clauses.append("t.rowid IN (SELECT tip FROM tip_categories WHERE key = ?)")
+            args.append(filters.category)
+        return " AND ".join(clauses), args
+
+    def tips(self, filters: Filters = Filters(), limit: int | None = None) -> list[Tip]:
+        where, args = self._where(filters)
+        sql = (
+            f"SELECT {_COLUMNS} FROM tips t WHERE {where} ORDER BY t.date IS NULL, t.date DESC, "
+            "CASE WHEN t.date IS NULL THEN lower(t.title) END, t.id DESC LIMIT ?"
+        )
+        return [_row_to_tip(r) for r in self.db.execute(sql, [*args, -1 if limit is None else limit])]
+
+    def count(self, filters: Filters = Filters()) -> int:
+        where, args = self._where(filters)
+        return int(self.db.execute(f"SELECT count(*) FROM tips t WHERE {where}", args).fetchone()[0])
+
+    def categories(self) -> list[Category]:
+        spellings: dict[str, dict[str, int]] = {}
+        for key, name, count in self.db.execute(
+            "SELECT c.key, c.name, count(*) FROM tip_categories c JOIN tips t ON t.rowid = c.tip "
+            "WHERE t.visible = 1 GROUP BY c.key, c.name"
+        ):
+            spellings.setdefault(key, {})[name] = count
+        from collections import Counter
+
+        return [Category(k, canonical_name(Counter(v)), sum(v.values())) for k, v in spellings.items() if k]
+
+    def dated_between(self, start: dt.date, end: dt.date, category: str | None) -> list[Tip]:
+        return self.tips(Filters(category, start, end))
+
+    def _eligible(self, as_of: dt.date, category: str | None) -> tuple[str, list[Any]]:
+        where, args = self._where(Filters(category))
+        return f"{where} AND (t.date IS NULL OR t.date <= ?)", [*args, as_of.isoformat()]
+
+    def eligible_count(self, as_of: dt.date, category: str | None) -> int:
+        where, args = self._eligible(as_of, category)
+        return int(self.db.execute(f"SELECT count(*) FROM tips t WHERE {where}", args).fetchone()[0])
+
+    def eligible_at(self, as_of: dt.date, category: str | None, position: int) -> Tip:
+        where, args = self._eligible(as_of, category)
+        row = self.db.execute(
+            f"SELECT {_COLUMNS} FROM tips t WHERE {where} ORDER BY t.id LIMIT 1 OFFSET ?", [*args, position]
+        ).fetchone()
+        return _row_to_tip(row)
+
+    def ids(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT id FROM tips WHERE visible = 1")]
+
+    def ids_with_prefix(self, prefix: str, limit: int = 50) -> list[str]:
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT id FROM tips WHERE visible = 1 AND id >= ? AND id < ? ORDER BY id LIMIT ?",
+                (prefix, prefix + "\U0010ffff", limit),
+            )
+        ]
+
+    def get_exact(self, tip_id: str) -> Tip | None:
+        row = self.db.execute(
+            f"SELECT {_COLUMNS} FROM tips t WHERE visible = 1 AND id = ?", (tip_id,)
+        ).fetchone()
+        return _row_to_tip(row) if row else None
+
+    def blocks(self, tip: Tip) -> list[Any] | None:
+        """The parsed body, cached in the index the first time a tip is shown."""
+        row = self.db.execute("SELECT blocks FROM tips WHERE path = ?", (tip.path,)).fetchone()
+        if row and row[0]:
+            return list(json.loads(row[0]))
+        from tipweek.mdblocks import parse
+
+        blocks = parse(tip.body)
+        with suppress(sqlite3.Error):
+            self.db.execute("UPDATE tips SET blocks = ? WHERE path = ?", (json.dumps(blocks), tip.path))
+            self.db.commit()
+        return blocks
+
+    # -- searching ----------------------------------------------------------------------
+
+    def search(
+        self,
+        expression: str,
+        filters: Filters = Filters(),
+        limit: int | None = 20,
+        exclude: str | None = None,
+    ) -> list[SearchHit]:
+        where, args = self._where(filters)
+        if exclude:
+            where += " AND t.id != ?"
+            args.append(exclude)
+        weights = ", ".join(str(w) for w in WEIGHTS)
+        sql = (
+            f"SELECT {_COLUMNS}, bm25(fts, {weights}) AS score, "
+            f"snippet(fts, -1, '{HIT_START}', '{HIT_END}', '…', 14) FROM fts JOIN tips t ON t.rowid = fts.rowid "
+            f"WHERE fts MATCH ? AND {where} ORDER BY score, t.date DESC LIMIT ?"
+        )
+        rows = self.db.execute(sql, [expression, *args, -1 if limit is None else limit]).fetchall()
+        return [SearchHit(_row_to_tip(r), -float(r[12]), str(r[13])) for r in rows]
+
+    def similar(self, tip: Tip, limit: int = 3) -> list[Tip]:
+        """Tips sharing the most distinctive words of this one's title, tags and takeaway."""
+        from tipweek.query import compile_query
+
+        words = {w for w in _words(f"{tip.title} {' '.join(tip.tags)} {tip.takeaway}") if w not in _STOP}
+        if not words:
+            return []
+        expression = " OR ".join(compile_query(w).expression for w in sorted(words))
+        try:
+            return [h.tip for h in self.search(expression, limit=limit, exclude=tip.id)]
+        except sqlite3.Error:
+            return []
+
+    def suggest(self, words: Iterable[str], limit: int = 3) -> list[str]:
+        """Words the library does contain that are close to ones it does not."""
+        import difflib
+
+        found: list[str] = []
+        for word in words:
+            if self.db.execute("SELECT 1 FROM words_vocab WHERE term = ?", (word,)).fetchone():
+                continue
+            candidates = [
+                r[0]
+                for r in self.db.execute(
+                    "SELECT term FROM words_vocab WHERE term >= ? AND term < ? AND length(term) BETWEEN ? AND ?",
+                    (word[:1], word[:1] + "\U0010ffff", len(word) - 2, len(word) + 3),
+                )
+            ]
+            found += [
+                c for c in difflib.get_close_matches(word, candidates, n=limit, cutoff=0.7) if c not in found
+            ]
+        return found[:limit]
+
+
+_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "but",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "me",
+        "my",
+        "no",
+        "not",
+        "of",
+        "on",
+        "or",
+        "our",
+        "so",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "they",
+        "this",
+        "to",
+        "too",
+        "up",
+        "us",
+        "was",
+        "we",
+        "what",
+        "when",
+        "which",
+        "who",
+        "why",
+        "will",
+        "with",
+        "you",
+        "your",
+        "yours",
+    ]
+)
+
+
+def _words(text: str) -> list[str]:
+    import re
+
+    from tipweek.text import fold
+
+    return [w for w in re.findall(r"[a-z0-9]+", fold(text)) if len(w) > 2]
+
+
+def _progress(total: int) -> Any:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    bar = Progress(
+        TextColumn("indexing tips"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True
+    )
+    task = bar.add_task("index", total=total)
+    bar.start()
+
+    class _Bar:
+        def update(self, n: int) -> None:
+            bar.update(task, completed=n)
+
+        def stop(self) -> None:
+            bar.stop()
+
+    return _Bar()
+
+
+def index_path(cache_dir: Path, sources: Sequence[LibrarySource]) -> Path:
+    """One index per set of libraries, so `--library` never mixes with the default set."""
+    key = "\n".join(f"{s.name}\t{s.path.absolute()}" for s in sources)
+    return cache_dir / f"index-{hashlib.sha256(key.encode()).hexdigest()[:16]}.sqlite3"
+
+
+def _connect(path: Path | str) -> sqlite3.Connection:
+    db = sqlite3.connect(str(path), timeout=15, isolation_level=None, check_same_thread=False)
+    db.isolation_level = None
+    db.execute("PRAGMA busy_timeout = 15000")
+    return db
+
+
+def _statements(script: str) -> Iterator[str]:
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            yield buffer
+            buffer = ""
+
+
+def _create(db: sqlite3.Connection) -> None:
+    """Create the schema (dropping an older one) in one transaction, unless another process
+    already did while this one waited for the lock."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+            for (name,) in db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            ).fetchall():
+                if db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone():
+                    db.execute(f'DROP TABLE "{name}"')
+            for statement in _statements(_SCHEMA):
+                db.execute(statement)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+
+
+def _remove_db(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with suppress(FileNotFoundError):
+            os.unlink(f"{path}{suffix}")
+
+
+def open_index(path: Path, sources: Sequence[LibrarySource], *, warn: Warn) -> Index:
+    """Open (creating, upgrading or replacing a corrupt file as needed) the index at `path`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for attempt in range(2):
+        db = _connect(path)
+        try:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version != SCHEMA_VERSION:
+                if version:
+                    warn("the search index is from another version of tip; rebuilding it")
+                db.execute("PRAGMA journal_mode = WAL")
+                _create(db)
+            else:
+                db.execute("SELECT count(*) FROM meta").fetchone()
+            return Index(db, sources)
+        except sqlite3.DatabaseError as error:
+            db.close()
+            if attempt or (isinstance(error, sqlite3.OperationalError) and "locked" in str(error)):
+                raise
+            warn(f"the search index was damaged ({error}); rebuilding it")
+            _remove_db(path)
+    raise AssertionError("unreachable")
+
+
+def open_store(
+    sources: Sequence[LibrarySource],
+    cache_dir: Path,
+    *,
+    warn: Warn,
+    progress: bool = False,
+    full: bool = False,
+) -> Any:
+    """The index over `sources`, brought up to date; or the files read into memory when the
+    cache folder cannot be used (read-only, full, locked for too long)."""
+    path = index_path(cache_dir, sources)
+    try:
+        index = open_index(path, sources, warn=warn)
+        try:
+            index.refresh(progress=progress, full=full)
+        except sqlite3.DatabaseError as error:
+            if isinstance(error, sqlite3.OperationalError) and (
+                "locked" in str(error) or "readonly" in str(error) or "read-only" in str(error)
+            ):
+                raise
+            index.db.close()
+            warn(f"the search index was damaged ({error}); rebuilding it")
+            _remove_db(path)
+            index = open_index(path, sources, warn=warn)
+            index.refresh(progress=progress, full=True)
+        return index
+    except (sqlite3.Error, OSError) as error:
+        warn(f"cannot use the search index in {cache_dir} ({error}); reading the tip files directly")
+        return memory_index(sources, progress=progress)
+
+
+def memory_index(sources: Sequence[LibrarySource], *, progress: bool = False) -> Index:
+    """An index held in memory for this one command."""
+    db = _connect(":memory:")
+    _create(db)
+    index = Index(db, sources)
+    index.refresh(progress=progress, full=True)
+    return index

@@ -61,15 +61,19 @@ def bundled_path() -> Path:
     return here.parent.parent / "tips"
 
 
-def resolve_sources(paths: Paths, config: Config, extra: Iterable[Path] = (),
-                    env: Mapping[str, str] = os.environ) -> list[LibrarySource]:
+def resolve_sources(
+    paths: Paths, config: Config, extra: Iterable[Path] = (), env: Mapping[str, str] = os.environ
+) -> list[LibrarySource]:
     """All layers in order of precedence, lowest first."""
     sources: list[LibrarySource] = []
     if config.bundled and env.get("TIP_NO_BUNDLED", "") in ("", "0"):
         sources.append(LibrarySource("bundled", bundled_path(), writable=False))
     sources.append(LibrarySource("user", paths.user_library, writable=True))
-    listed = [*config.libraries, *(Path(p) for p in env.get("TIP_LIBRARY", "").split(os.pathsep) if p),
-              *extra]
+    listed = [
+        *config.libraries,
+        *(Path(p) for p in env.get("TIP_LIBRARY", "").split(os.pathsep) if p),
+        *extra,
+    ]
     seen = {s.path.expanduser().absolute() for s in sources}
     for path in listed:
         path = path.expanduser().absolute()
@@ -127,8 +131,7 @@ def parse_tip(data: bytes, path: str) -> Tip:
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"\(at line (\d+), column \d+\)", str(exc))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        raise TipFileError(path, int(match.group(1)) if match else None,
-                           f"invalid TOML: {message}") from None
+        raise TipFileError(path, int(match.group(1)) if match else None, f"invalid TOML: {message}") from None
     if not raw:
         raise TipFileError(path, None, "empty tip file (it needs at least title, categories and body)")
     try:
@@ -146,8 +149,9 @@ def read_tip(path: Path) -> Tip:
             raise TipFileError(str(path), None, "is a folder, not a tip file")
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise TipFileError(str(path), None,
-                               f"file is too large ({size / 1e6:.1f} MB; a tip file may be at most 1 MB)")
+            raise TipFileError(
+                str(path), None, f"file is too large ({size / 1e6:.1f} MB; a tip file may be at most 1 MB)"
+            )
         data = path.read_bytes()
     except TipFileError:
         raise
@@ -181,7 +185,9 @@ def load(sources: Iterable[LibrarySource]) -> Loaded:
                 problems.append(Problem(exc.path, exc.line, exc.problem))
                 continue
             if tip.id in local:
-                problems.append(Problem(stat.path, None, f"duplicate id '{tip.id}': {local[tip.id]} has it too"))
+                problems.append(
+                    Problem(stat.path, None, f"duplicate id '{tip.id}': {local[tip.id]} has it too")
+                )
                 continue
             local[tip.id] = stat.path
             if tip.id in by_id:
@@ -208,7 +214,9 @@ def tip_to_toml(tip: Tip) -> bytes:
 def write_tip(source: LibrarySource, tip: Tip, *, overwrite: bool = False, path: Path | None = None) -> Path:
     """Write a tip into a writable library (atomically) and return its path."""
     if not source.writable:
-        raise LibraryError(f"the {source.name} library is read-only", hint="write to your own library instead")
+        raise LibraryError(
+            f"the {source.name} library is read-only", hint="write to your own library instead"
+        )
     root = source.path.absolute()
     target = path if path is not None else root / relative_tip_path(tip)
     if root not in target.absolute().parents:

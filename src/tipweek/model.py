@@ -9,11 +9,32 @@ from typing import Any
 from tipweek.text import derive_summary
 
 #: Keys of a tip file, in the order they are written.
-FILE_KEYS = ("title", "date", "categories", "tags", "author", "source", "excerpt",
-             "summary", "takeaway", "body")
+FILE_KEYS = (
+    "title",
+    "date",
+    "categories",
+    "tags",
+    "author",
+    "source",
+    "excerpt",
+    "summary",
+    "takeaway",
+    "body",
+)
 #: Keys of a tip in `--json` output and in `export --format json`, in order.
-JSON_KEYS = ("id", "title", "date", "categories", "summary", "takeaway", "body", "tags",
-             "source", "author", "excerpt")
+JSON_KEYS = (
+    "id",
+    "title",
+    "date",
+    "categories",
+    "summary",
+    "takeaway",
+    "body",
+    "tags",
+    "source",
+    "author",
+    "excerpt",
+)
 
 
 class TipValueError(ValueError):

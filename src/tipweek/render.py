@@ -17,6 +17,8 @@ from rich.text import Text
 from tipweek.model import Tip
 from tipweek.text import clean, one_line
 
+__all__ = ["one_line"]
+
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
@@ -95,8 +97,16 @@ def tip_panel(tip: Tip, blocks: Sequence[Any] | None = None, *, label: str = "")
     else:
         parts.append(body_renderable(tip, blocks))
     if tip.takeaway:
-        parts += [Text(""), Panel(Text(one_line(tip.takeaway), style="bold"), title="Takeaway",
-                                  title_align="left", border_style=ACCENT, padding=(0, 1))]
+        parts += [
+            Text(""),
+            Panel(
+                Text(one_line(tip.takeaway), style="bold"),
+                title="Takeaway",
+                title_align="left",
+                border_style=ACCENT,
+                padding=(0, 1),
+            ),
+        ]
     if tip.tags or tip.source:
         foot = Text(" ".join(f"#{one_line(t)}" for t in tip.tags), style="dim")
         if tip.source:
@@ -104,8 +114,16 @@ def tip_panel(tip: Tip, blocks: Sequence[Any] | None = None, *, label: str = "")
         parts += [Text(""), foot]
     title = Text(one_line(tip.title), style="bold")
     subtitle = Text(f"{label}{one_line(tip.id)}", style="dim")
-    return Panel(Group(*parts), title=title, title_align="left", subtitle=subtitle,
-                 subtitle_align="right", border_style=ACCENT, padding=(1, 2), expand=True)
+    return Panel(
+        Group(*parts),
+        title=title,
+        title_align="left",
+        subtitle=subtitle,
+        subtitle_align="right",
+        border_style=ACCENT,
+        padding=(1, 2),
+        expand=True,
+    )
 
 
 def short_line(tip: Tip) -> str:
@@ -121,8 +139,12 @@ def tips_table(tips: Iterable[Tip], *, title: str | None = None) -> Table:
     table.add_column("Title", overflow="fold")
     table.add_column("Categories", overflow="fold")
     for tip in tips:
-        table.add_row(Text(tip.iso_date or "—"), Text(one_line(tip.id)), Text(one_line(tip.title)),
-                      Text(", ".join(one_line(c) for c in tip.categories)))
+        table.add_row(
+            Text(tip.iso_date or "—"),
+            Text(one_line(tip.id)),
+            Text(one_line(tip.title)),
+            Text(", ".join(one_line(c) for c in tip.categories)),
+        )
     return table
 
 
@@ -140,4 +162,16 @@ def see_also(tips: Sequence[Tip]) -> Text:
     for tip in tips:
         text.append(f"\n  {one_line(tip.id)}", style=ACCENT)
         text.append(f"  {one_line(tip.title)}")
+    return text
+
+
+def snippet(marked: str, start: str, end: str) -> Text:
+    """A search snippet with the matched words highlighted (markers come from the index)."""
+    text = Text()
+    highlighted = False
+    for piece in marked.replace(end, start).split(start):
+        text.append(
+            " ".join(clean(piece).split(" ")).replace("\n", " "), style="bold yellow" if highlighted else None
+        )
+        highlighted = not highlighted
     return text

@@ -60,8 +60,10 @@ def _pick(store: Store, kind: str, start: dt.date, end: dt.date, period: int, ca
         return Pick(dated[0], start, end, True)
     size = store.eligible_count(start, category)
     if not size:
-        raise NotFound("no tip to show" + (" in that category" if category else ""),
-                       hint="add tips to your library, or try another category or date")
+        raise NotFound(
+            "no tip to show" + (" in that category" if category else ""),
+            hint="add tips to your library, or try another category or date",
+        )
     position = rotation_position(kind, period, size)
     return Pick(store.eligible_at(start, category, position), start, end, False)
 
@@ -89,8 +91,9 @@ def schedule(store: Store, start: dt.date, weeks: int, category: str | None = No
     return picks
 
 
-def random_tip(store: Store, today: dt.date, category: str | None = None,
-               rng: random.Random | None = None) -> Tip:
+def random_tip(
+    store: Store, today: dt.date, category: str | None = None, rng: random.Random | None = None
+) -> Tip:
     """Any tip the rotation could show today (never one scheduled for later)."""
     size = store.eligible_count(today, category)
     if not size:

@@ -69,6 +69,8 @@ class Store(Protocol):
 
     def ids(self) -> list[str]: ...
 
+    def ids_with_prefix(self, prefix: str, limit: int = 50) -> list[str]: ...
+
     def get_exact(self, tip_id: str) -> Tip | None: ...
 
     def blocks(self, tip: Tip) -> list[Any] | None:
@@ -94,8 +96,13 @@ def resolve_category(store: Store, name: str) -> str:
     if key in known:
         return key
     close = difflib.get_close_matches(key, list(known), n=3, cutoff=0.5)
-    hint = ("did you mean: " + ", ".join(known[k] for k in close)) if close else (
-        "known categories: " + ", ".join(sorted(known.values())) if known else "the library has no tips")
+    hint = (
+        ("did you mean: " + ", ".join(known[k] for k in close))
+        if close
+        else (
+            "known categories: " + ", ".join(sorted(known.values())) if known else "the library has no tips"
+        )
+    )
     raise BadInput(f"unknown category '{shown(name)}'", hint=hint)
 
 
@@ -107,8 +114,7 @@ def find_tip(store: Store, query: str) -> Tip:
     exact = store.get_exact(wanted)
     if exact:
         return exact
-    ids = store.ids()
-    starts = [i for i in ids if i.startswith(wanted)]
+    starts = store.ids_with_prefix(wanted, 50)
     if len(starts) == 1:
         tip = store.get_exact(starts[0])
         if tip:
@@ -116,6 +122,7 @@ def find_tip(store: Store, query: str) -> Tip:
     if len(starts) > 1:
         listed = ", ".join(sorted(starts)[:5]) + (", …" if len(starts) > 5 else "")
         raise BadInput(f"'{shown(wanted)}' matches {len(starts)} tips", hint=f"say which: {listed}")
+    ids = store.ids()
     close = difflib.get_close_matches(wanted, ids, n=3, cutoff=0.6)
     close += [i for i in ids if wanted in i and i not in close][: 3 - len(close)]
     hint = "did you mean: " + ", ".join(close) if close else "`tip list` shows every id"
@@ -152,8 +159,10 @@ class MemoryStore:
 
     def _eligible(self, as_of: dt.date, category: str | None) -> list[Tip]:
         wanted = Filters(category)
-        return sorted((t for t in self._tips if wanted.accepts(t) and (t.date is None or t.date <= as_of)),
-                      key=lambda t: t.id)
+        return sorted(
+            (t for t in self._tips if wanted.accepts(t) and (t.date is None or t.date <= as_of)),
+            key=lambda t: t.id,
+        )
 
     def eligible_count(self, as_of: dt.date, category: str | None) -> int:
         return len(self._eligible(as_of, category))
@@ -163,6 +172,9 @@ class MemoryStore:
 
     def ids(self) -> list[str]:
         return list(self._by_id)
+
+    def ids_with_prefix(self, prefix: str, limit: int = 50) -> list[str]:
+        return sorted(i for i in self._by_id if i.startswith(prefix))[:limit]
 
     def get_exact(self, tip_id: str) -> Tip | None:
         return self._by_id.get(tip_id)

@@ -83,8 +83,10 @@ class TipGroup(TyperGroup):
         except Exception as error:
             if os.environ.get("TIP_DEBUG"):
                 raise
-            report(f"unexpected {type(error).__name__}: {error}",
-                   hint="please report this; TIP_DEBUG=1 shows the details")
+            report(
+                f"unexpected {type(error).__name__}: {error}",
+                hint="please report this; TIP_DEBUG=1 shows the details",
+            )
             raise typer.Exit(ExitCode.FAILURE) from None
 
 
@@ -146,13 +148,20 @@ class State:
         """The index over every library, refreshed; falls back to reading the files."""
         from tipweek.index import open_store
 
-        store = open_store(self.sources, self.paths.cache_dir, warn=lambda m: report(m, kind="warning"),
-                           progress=self.out.is_terminal)
+        store = open_store(
+            self.sources,
+            self.paths.cache_dir,
+            warn=lambda m: report(m, kind="warning"),
+            progress=self.out.is_terminal,
+        )
         problems = [p for p in store.problems if p.severity == "error"]
         if problems:
             more = f" and {len(problems) - 1} more" if len(problems) > 1 else ""
-            report(f"skipped {len(problems)} unreadable tip file(s): {problems[0]}{more}", kind="warning",
-                   hint="run `tip check` for the full list")
+            report(
+                f"skipped {len(problems)} unreadable tip file(s): {problems[0]}{more}",
+                kind="warning",
+                hint="run `tip check` for the full list",
+            )
         return store
 
     def date(self, value: str | None, default: dt.date | None = None) -> dt.date:
@@ -162,8 +171,13 @@ class State:
             return default or self.today
         return parse_date(value, today=self.today)
 
-    def filters(self, category: str | None = None, since: str | None = None, until: str | None = None,
-                year: int | None = None) -> Filters:
+    def filters(
+        self,
+        category: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        year: int | None = None,
+    ) -> Filters:
         from tipweek.store import Filters, resolve_category
 
         start = self.date(since) if since else None
@@ -214,11 +228,18 @@ def _version(value: bool) -> None:
 @app.callback()
 def root(
     ctx: typer.Context,
-    library: Annotated[list[Path] | None, typer.Option(
-        "--library", "-L", metavar="PATH",
-        help="Also read tips from this folder (repeatable; TIP_LIBRARY works too).")] = None,
-    version: Annotated[bool, typer.Option(
-        "--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+    library: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--library",
+            "-L",
+            metavar="PATH",
+            help="Also read tips from this folder (repeatable; TIP_LIBRARY works too).",
+        ),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
 ) -> None:
     """A tip of the week for customer-service teams, in your terminal.
 
@@ -236,8 +257,12 @@ def root(
 
 # Options shared by several commands.
 CategoryOpt = Annotated[str | None, typer.Option("--category", "-c", help="Only tips in this category.")]
-DateOpt = Annotated[str | None, typer.Option(
-    "--date", "-d", help="Another day: 2025-06-24, 6/24/25, 'June 24, 2025', 2025-W26, 'next monday'…")]
+DateOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--date", "-d", help="Another day: 2025-06-24, 6/24/25, 'June 24, 2025', 2025-W26, 'next monday'…"
+    ),
+]
 SinceOpt = Annotated[str | None, typer.Option("--since", help="Only tips dated on or after this date.")]
 UntilOpt = Annotated[str | None, typer.Option("--until", help="Only tips dated on or before this date.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]

@@ -6,8 +6,19 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tipweek.cli.app import (CategoryOpt, DateOpt, ExitCode, JsonOpt, LimitOpt, PagerOpt, SinceOpt,
-                             UntilOpt, app, emit_json, state)
+from tipweek.cli.app import (
+    CategoryOpt,
+    DateOpt,
+    ExitCode,
+    JsonOpt,
+    LimitOpt,
+    PagerOpt,
+    SinceOpt,
+    UntilOpt,
+    app,
+    emit_json,
+    state,
+)
 
 if TYPE_CHECKING:
     from tipweek.cli.app import State
@@ -51,8 +62,12 @@ def _print_pick(st: State, pick: Pick, *, short: bool, as_json: bool, pager: boo
 
 @app.command()
 def today(
-    ctx: typer.Context, date: DateOpt = None, category: CategoryOpt = None, short: ShortOpt = False,
-    as_json: JsonOpt = False, pager: PagerOpt = False,
+    ctx: typer.Context,
+    date: DateOpt = None,
+    category: CategoryOpt = None,
+    short: ShortOpt = False,
+    as_json: JsonOpt = False,
+    pager: PagerOpt = False,
 ) -> None:
     """Show the tip of the day.
 
@@ -71,14 +86,24 @@ def today(
     st = state(ctx)
     day = st.date(date)
     key = st.filters(category).category
-    _print_pick(st, tip_for_day(st.store, day, key), short=short, as_json=as_json, pager=pager,
-                what=f"tip of the day {day.isoformat()}")
+    _print_pick(
+        st,
+        tip_for_day(st.store, day, key),
+        short=short,
+        as_json=as_json,
+        pager=pager,
+        what=f"tip of the day {day.isoformat()}",
+    )
 
 
 @app.command()
 def week(
-    ctx: typer.Context, date: DateOpt = None, category: CategoryOpt = None, short: ShortOpt = False,
-    as_json: JsonOpt = False, pager: PagerOpt = False,
+    ctx: typer.Context,
+    date: DateOpt = None,
+    category: CategoryOpt = None,
+    short: ShortOpt = False,
+    as_json: JsonOpt = False,
+    pager: PagerOpt = False,
 ) -> None:
     """Show the tip of the week (ISO week, Monday to Sunday).
 
@@ -98,15 +123,17 @@ def week(
     st = state(ctx)
     key = st.filters(category).category
     pick = tip_for_week(st.store, st.date(date), key)
-    _print_pick(st, pick, short=short, as_json=as_json, pager=pager,
-                what=f"tip of the week {week_label(pick.start)}")
+    _print_pick(
+        st, pick, short=short, as_json=as_json, pager=pager, what=f"tip of the week {week_label(pick.start)}"
+    )
 
 
 @app.command()
 def show(
     ctx: typer.Context,
     tip_id: Annotated[str, typer.Argument(metavar="ID", help="The tip's id, or a unique start of it.")],
-    as_json: JsonOpt = False, pager: PagerOpt = False,
+    as_json: JsonOpt = False,
+    pager: PagerOpt = False,
 ) -> None:
     """Show one tip in full, then the three most similar tips.
 
@@ -128,9 +155,14 @@ def show(
 
 @app.command("list")
 def list_(
-    ctx: typer.Context, category: CategoryOpt = None, since: SinceOpt = None, until: UntilOpt = None,
+    ctx: typer.Context,
+    category: CategoryOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
     year: Annotated[int | None, typer.Option("--year", "-y", help="Only tips dated in this year.")] = None,
-    limit: LimitOpt = None, as_json: JsonOpt = False, pager: PagerOpt = False,
+    limit: LimitOpt = None,
+    as_json: JsonOpt = False,
+    pager: PagerOpt = False,
 ) -> None:
     """List tips, newest first.
 
@@ -181,8 +213,9 @@ def categories(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
 
 @app.command("random")
-def random_(ctx: typer.Context, category: CategoryOpt = None, short: ShortOpt = False,
-            as_json: JsonOpt = False) -> None:
+def random_(
+    ctx: typer.Context, category: CategoryOpt = None, short: ShortOpt = False, as_json: JsonOpt = False
+) -> None:
     """Show a random tip (never one scheduled for a later date).
 
     [bold]Examples[/]
@@ -194,8 +227,9 @@ def random_(ctx: typer.Context, category: CategoryOpt = None, short: ShortOpt = 
 
     st = state(ctx)
     tip = random_tip(st.store, st.today, st.filters(category).category)
-    _print_pick(st, Pick(tip, st.today, st.today, False), short=short, as_json=as_json, pager=False,
-                what="random tip")
+    _print_pick(
+        st, Pick(tip, st.today, st.today, False), short=short, as_json=as_json, pager=False, what="random tip"
+    )
 
 
 @app.command()
@@ -203,7 +237,8 @@ def schedule(
     ctx: typer.Context,
     start: Annotated[str | None, typer.Option("--from", "-f", help="First week (any date form).")] = None,
     weeks: Annotated[int, typer.Option("--weeks", "-w", min=1, max=520, help="How many weeks.")] = 8,
-    category: CategoryOpt = None, as_json: JsonOpt = False,
+    category: CategoryOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Show the coming weeks and the tip each one gets.
 
@@ -225,15 +260,30 @@ def schedule(
     st = state(ctx)
     picks = plan(st.store, st.date(start), weeks, st.filters(category).category)
     if as_json:
-        emit_json([{"week": week_label(p.start), "start": p.start.isoformat(), "end": p.end.isoformat(),
-                    "scheduled": p.scheduled, "tip": p.tip.to_json()} for p in picks])
+        emit_json(
+            [
+                {
+                    "week": week_label(p.start),
+                    "start": p.start.isoformat(),
+                    "end": p.end.isoformat(),
+                    "scheduled": p.scheduled,
+                    "tip": p.tip.to_json(),
+                }
+                for p in picks
+            ]
+        )
         return
     table = Table(header_style="bold")
     for name in ("Week", "Starts", "Tip", "Title", "How"):
         table.add_column(name, overflow="fold")
     for p in picks:
-        table.add_row(week_label(p.start), p.start.isoformat(), Text(one_line(p.tip.id), style="cyan"),
-                      Text(one_line(p.tip.title)), "scheduled" if p.scheduled else "rotation")
+        table.add_row(
+            week_label(p.start),
+            p.start.isoformat(),
+            Text(one_line(p.tip.id), style="cyan"),
+            Text(one_line(p.tip.title)),
+            "scheduled" if p.scheduled else "rotation",
+        )
     st.out.print(table)
 
 
@@ -254,9 +304,15 @@ def check(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     loaded = load(st.sources)
     errors = [p for p in loaded.problems if p.severity == "error"]
     if as_json:
-        emit_json({"tips": len(loaded.tips), "problems": [
-            {"path": p.path, "line": p.line, "message": p.message, "severity": p.severity}
-            for p in loaded.problems]})
+        emit_json(
+            {
+                "tips": len(loaded.tips),
+                "problems": [
+                    {"path": p.path, "line": p.line, "message": p.message, "severity": p.severity}
+                    for p in loaded.problems
+                ],
+            }
+        )
     else:
         for problem in loaded.problems:
             typer.echo(_safe(str(problem)))

@@ -1,1 +1,121 @@
-"""Commands: placeholder until its module is written."""
+"""Search commands: search and reindex."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from tipweek.cli.app import (
+    CategoryOpt,
+    JsonOpt,
+    LimitOpt,
+    PagerOpt,
+    SinceOpt,
+    UntilOpt,
+    app,
+    emit_json,
+    state,
+)
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    query: Annotated[list[str], typer.Argument(metavar="QUERY...", help="Words to find.")],
+    category: CategoryOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    limit: LimitOpt = 10,
+    as_json: JsonOpt = False,
+    pager: PagerOpt = False,
+) -> None:
+    """Find the tips for a situation, best match first.
+
+    All words must match. "Quoted words" match as a phrase, word* matches the start of a
+    word, OR gives alternatives and -word leaves tips with that word out. Case, accents,
+    quote style and word forms (apologize / apology) do not matter. A match in the title
+    counts most, then the takeaway and summary, then the body.
+
+    [bold]Examples[/]
+
+      tip search angry caller
+      tip search '"waiting room"'
+      tip search refund OR return -online
+      tip search apolog* --category 'service recovery' --json
+    """
+    from rich.text import Text
+
+    from tipweek import render
+    from tipweek.errors import NotFound
+    from tipweek.index import HIT_END, HIT_START
+    from tipweek.query import compile_query
+
+    st = state(ctx)
+    compiled = compile_query(" ".join(query))
+    filters = st.filters(category, since, until)
+    index = st.store
+    hits = index.search(compiled.expression, filters, limit)
+    if not hits:
+        suggestions = index.suggest(compiled.words)
+        hint = "did you mean: " + ", ".join(suggestions) + "?" if suggestions else "try fewer or other words"
+        raise NotFound(f"no tips match '{' '.join(query)}'", hint=hint)
+    if as_json:
+        emit_json(
+            [
+                {
+                    **h.tip.to_json(),
+                    "score": round(h.score, 4),
+                    "snippet": h.snippet.replace(HIT_START, "").replace(HIT_END, ""),
+                }
+                for h in hits
+            ]
+        )
+        return
+    out = Text()
+    for n, hit in enumerate(hits):
+        if n:
+            out.append("\n\n")
+        out.append(render.one_line(hit.tip.title), style="bold")
+        out.append(f"  {hit.tip.id}\n", style="cyan")
+        out.append_text(render.meta_line(hit.tip))
+        out.append("\n  ")
+        out.append_text(render.snippet(hit.snippet, HIT_START, HIT_END))
+    from tipweek.cli.read import page
+
+    page(st, out, pager)
+
+
+@app.command()
+def reindex(ctx: typer.Context) -> None:
+    """Rebuild the search index from the tip files.
+
+    The index is a cache that every command keeps up to date by itself; use this after
+    editing many files in place, or to start afresh.
+
+    [bold]Examples[/]
+
+      tip reindex
+    """
+    from tipweek.cli.app import report
+    from tipweek.index import index_path, open_store
+
+    st = state(ctx)
+    path = index_path(st.paths.cache_dir, st.sources)
+    for suffix in ("", "-wal", "-shm"):
+        try:
+            path.with_name(path.name + suffix).unlink()
+        except FileNotFoundError:
+            pass
+        except OSError as error:
+            from tipweek.errors import LibraryError
+
+            raise LibraryError(f"cannot remove the old index {path}: {error.strerror}") from None
+    store = open_store(
+        st.sources,
+        st.paths.cache_dir,
+        warn=lambda m: report(m, kind="warning"),
+        progress=st.out.is_terminal,
+        full=True,
+    )
+    typer.echo(f"indexed {store.count()} tips from {len(st.sources)} libraries into {path}")
