@@ -81,7 +81,8 @@ def parse_date(text: str, *, today: dt.date) -> dt.date:
 def week_of(day: dt.date) -> tuple[dt.date, dt.date]:
     """The ISO week (Monday to Sunday) that holds `day`."""
     monday = day - dt.timedelta(days=day.weekday())
-    return monday, monday + dt.timedelta(days=6)
+    sunday = dt.date.max if dt.date.max - monday < dt.timedelta(days=6) else monday + dt.timedelta(days=6)
+    return monday, sunday
 
 
 def week_label(monday: dt.date) -> str:

