@@ -107,23 +107,17 @@ def tip_panel(tip: Tip, blocks: Sequence[Any] | None = None, *, label: str = "")
                 padding=(0, 1),
             ),
         ]
-    if tip.tags or tip.source:
-        foot = Text(" ".join(f"#{one_line(t)}" for t in tip.tags), style="dim")
-        if tip.source:
-            foot.append(("  " if tip.tags else "") + one_line(tip.source), style="dim")
+    foot = Text(" ".join(f"#{one_line(t)}" for t in tip.tags), style="dim")
+    if tip.source:
+        foot.append(("  " if tip.tags else "") + one_line(tip.source), style="dim")
+    if label:
+        foot.append(("  ·  " if foot.plain else "") + f"id: {one_line(tip.id)}", style="dim")
+    if foot.plain:
         parts += [Text(""), foot]
     title = Text(one_line(tip.title), style="bold")
-    subtitle = Text(f"{label}{one_line(tip.id)}", style="dim")
-    return Panel(
-        Group(*parts),
-        title=title,
-        title_align="left",
-        subtitle=subtitle,
-        subtitle_align="right",
-        border_style=ACCENT,
-        padding=(1, 2),
-        expand=True,
-    )
+    subtitle = Text(label.rstrip(" ·") if label else one_line(tip.id), style="dim")
+    return Panel(Group(*parts), title=title, title_align="left", subtitle=subtitle,
+                 subtitle_align="right", border_style=ACCENT, padding=(1, 2), expand=True)
 
 
 def short_line(tip: Tip) -> str:

@@ -6,27 +6,20 @@ from typing import Annotated
 
 import typer
 
-from tipweek.cli.app import (
-    CategoryOpt,
-    JsonOpt,
-    LimitOpt,
-    PagerOpt,
-    SinceOpt,
-    UntilOpt,
-    app,
-    emit_json,
-    state,
-)
+from tipweek.cli.app import JsonOpt, PagerOpt, SinceOpt, UntilOpt, app, emit_json, state
+
+# Long options only, and unknown ones passed through, so that `-word` reaches the query.
+_SEARCH_SETTINGS = {"ignore_unknown_options": True, "help_option_names": ["--help"]}
 
 
-@app.command()
+@app.command(context_settings=_SEARCH_SETTINGS)
 def search(
     ctx: typer.Context,
     query: Annotated[list[str], typer.Argument(metavar="QUERY...", help="Words to find.")],
-    category: CategoryOpt = None,
+    category: Annotated[str | None, typer.Option("--category", help="Only tips in this category.")] = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
-    limit: LimitOpt = 10,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many results.")] = 10,
     as_json: JsonOpt = False,
     pager: PagerOpt = False,
 ) -> None:

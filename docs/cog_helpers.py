@@ -1,0 +1,40 @@
+"""Helpers for cog, which writes the README's sample output and command reference."""
+
+from __future__ import annotations
+
+import os
+
+from typer.testing import CliRunner
+
+ENV = {"COLUMNS": "80", "NO_COLOR": "1", "TERM": "dumb", "TIP_TODAY": "2026-11-25", "TIP_LIBRARY": "",
+       "TIP_NO_BUNDLED": ""}
+
+
+def tip(*args: str) -> str:
+    """What `tip ARGS` prints, run in-process with a pinned clock and width."""
+    import tempfile
+
+    from tipweek.cli import app
+
+    home = tempfile.mkdtemp(prefix="tip-cog-")
+    env = {**ENV, "TIP_CACHE_DIR": f"{home}/cache", "TIP_DATA_DIR": f"{home}/data",
+           "TIP_CONFIG": f"{home}/config.toml"}
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        result = CliRunner().invoke(app, list(args), env=env, catch_exceptions=False)
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    return "\n".join(line.rstrip() for line in result.stdout.splitlines()).strip("\n")
+
+
+def commands() -> list[str]:
+    import typer.main
+
+    from tipweek.cli import app
+
+    return list(typer.main.get_command(app).commands)  # type: ignore[attr-defined]

@@ -1,0 +1,189 @@
+"""Search: matching rules, ranking, output, and the index keeping itself current."""
+
+import json
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Library, Run
+
+
+@pytest.fixture
+def lib(library: Library) -> Library:
+    library.add("Calm an Angry Caller", "2026-01-06", ("Phone & Email",),
+                body="When a caller shouts, lower your voice and let them finish.",
+                takeaway="Listen first.", tags=["phone"])
+    library.add("Waiting Room Updates", "2026-02-03", ("Healthcare",),
+                body="Patients in the waiting room want to know how long. Tell them you're sorry for the wait.",
+                takeaway="Narrate the wait.")
+    library.add("Own the Mistake", "2026-03-03", ("Service Recovery",),
+                body="A sincere apology beats an excuse. Say what happens next.",
+                summary="How to apologize well.")
+    library.add("Café Counter Regulars", "2026-04-07", ("Business Advice",),
+                body="Greet the regulars at the café by name; a caller on the phone can wait a moment.")
+    library.add("Refunds Without Questions", "2026-05-05", ("Business Advice", "Service Recovery"),
+                body="Take the return online or in the shop without an interrogation.")
+    return library
+
+
+def ids(run: Run, *query: str) -> list[str]:
+    result = run("search", *query, "--json")
+    assert result.exit_code == 0, result.stderr
+    return [t["id"] for t in json.loads(result.stdout)]
+
+
+def test_all_words_must_match(lib: Library, run: Run) -> None:
+    assert ids(run, "angry", "caller") == ["calm-an-angry-caller"]
+
+
+def test_title_match_ranks_above_body_match(lib: Library, run: Run) -> None:
+    # "caller" is in one title and in another tip's body only.
+    assert ids(run, "caller") == ["calm-an-angry-caller", "cafe-counter-regulars"]
+
+
+def test_phrases(lib: Library, run: Run) -> None:
+    assert ids(run, '"waiting room"') == ["waiting-room-updates"]
+    result = run("search", '"room waiting"')
+    assert result.exit_code == 1
+
+
+def test_prefix_or_and_exclusion(lib: Library, run: Run) -> None:
+    assert ids(run, "regul*") == ["cafe-counter-regulars"]
+    assert set(ids(run, "refunds", "OR", "apology")) == {"refunds-without-questions", "own-the-mistake"}
+    assert ids(run, "caller", "-angry") == ["cafe-counter-regulars"]
+    assert ids(run, "-angry", "caller") == ["cafe-counter-regulars"]
+    assert ids(run, "caller", "-hold", "-cash", "-nope") == ["calm-an-angry-caller", "cafe-counter-regulars"]
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("apologize", "own-the-mistake"),  # apology / apologize
+    ("waits", "waiting-room-updates"),
+    ("refund", "refunds-without-questions"),
+    ("cafe", "cafe-counter-regulars"),  # accents ignored
+    ("CAFÉ", "cafe-counter-regulars"),
+    ("you’re sorry", "waiting-room-updates"),  # curly quote = straight quote
+    ("you're sorry", "waiting-room-updates"),
+])
+def test_forgiving_matching(lib: Library, run: Run, query: str, expected: str) -> None:
+    assert ids(run, *query.split())[0] == expected
+
+
+def test_filters(lib: Library, run: Run) -> None:
+    assert ids(run, "caller", "--category", "phone-email") == ["calm-an-angry-caller"]
+    assert ids(run, "caller", "--since", "2026-03-01") == ["cafe-counter-regulars"]
+    assert ids(run, "caller", "--until", "2026-01-31") == ["calm-an-angry-caller"]
+
+
+def test_text_output_highlights_and_json_adds_score(lib: Library, run: Run) -> None:
+    result = run("search", "waiting room")
+    assert "Waiting Room Updates" in result.stdout
+    assert "Tue 3 Feb 2026" in result.stdout and "Healthcare" in result.stdout
+    hit = json.loads(run("search", "waiting", "--json").stdout)[0]
+    assert hit["score"] > 0 and "waiting" in hit["snippet"].lower()
+    assert {"id", "title", "date", "categories", "body", "excerpt"} <= set(hit)
+
+
+def test_no_results_suggests_words(lib: Library, run: Run) -> None:
+    result = run("search", "apolgy")
+    assert result.exit_code == 1
+    assert "did you mean: apology" in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("query", ['"', "!!!", "'\"unbalanced", "-only", "...", "*"])
+def test_bad_queries_exit_2(lib: Library, run: Run, query: str) -> None:
+    result = run("search", "--", query)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: ")
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("query", ["NEAR(", "a:b", "^start", "col:caller", "AND", "NOT", "(", ")", "x + y"])
+def test_fts_syntax_is_never_syntax(lib: Library, run: Run, query: str) -> None:
+    result = run("search", "--", query)
+    assert result.exit_code in (0, 1, 2)
+    assert "Traceback" not in result.stderr and "unexpected" not in result.stderr
+
+
+def test_index_follows_added_changed_and_deleted_files(lib: Library, run: Run) -> None:
+    assert run("search", "lighthouse").exit_code == 1
+    path = lib.add("Lighthouse Keeping", "2026-06-02", ("Teamwork",))
+    assert ids(run, "lighthouse") == ["lighthouse-keeping"]
+    text = path.read_text().replace("Lighthouse Keeping", "Harbour Pilot").replace("lighthouse", "harbour")
+    with open(path, "w") as handle:  # in place: the folder's time does not change
+        handle.write(text + "\n")
+    assert ids(run, "harbour") == ["lighthouse-keeping"]
+    assert run("search", "lighthouse").exit_code == 1
+    path.unlink()
+    assert run("search", "harbour").exit_code == 1
+    assert run("show", "lighthouse-keeping").exit_code == 1
+
+
+def cache_files(home: Path) -> list[Path]:
+    return sorted((home / "cache").glob("index-*.sqlite3"))
+
+
+@pytest.mark.parametrize("damage", [b"", b"garbage" * 1000, b"SQLite format 3\x00" + b"\x07" * 5000])
+def test_corrupt_index_is_rebuilt_with_one_warning(lib: Library, run: Run, isolated: Path, damage: bytes) -> None:
+    assert ids(run, "caller")
+    [db] = cache_files(isolated)
+    for extra in db.parent.glob(db.name + "-*"):
+        extra.unlink()
+    db.write_bytes(damage)
+    result = run("search", "caller", "--json")
+    assert result.exit_code == 0
+    assert len(json.loads(result.stdout)) == 2
+    assert len(result.stderr.strip().splitlines()) <= 1
+
+
+def test_old_index_version_is_rebuilt(lib: Library, run: Run, isolated: Path) -> None:
+    assert ids(run, "caller")
+    [db] = cache_files(isolated)
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA user_version = 1")
+    result = run("search", "caller", "--json")
+    assert result.exit_code == 0 and len(json.loads(result.stdout)) == 2
+    assert "another version" in result.stderr
+
+
+def test_unusable_cache_dir_falls_back_to_files(lib: Library, run: Run, isolated: Path) -> None:
+    blocker = isolated / "cache-is-a-file"
+    blocker.parent.mkdir(parents=True, exist_ok=True)
+    blocker.write_text("not a folder")
+    result = run("search", "caller", "--json", env={"TIP_CACHE_DIR": str(blocker)})
+    assert result.exit_code == 0 and len(json.loads(result.stdout)) == 2
+    assert result.stderr.count("warning") == 1
+
+
+def test_reindex(lib: Library, run: Run, isolated: Path) -> None:
+    result = run("reindex")
+    assert result.exit_code == 0
+    assert "indexed 5 tips" in result.stdout
+    assert cache_files(isolated)
+
+
+def test_index_lives_in_the_cache_dir_not_the_library(lib: Library, run: Run, isolated: Path) -> None:
+    run("search", "caller")
+    assert not [p for p in lib.root.rglob("*") if p.suffix != ".toml" and p.is_file()]
+    assert cache_files(isolated)
+
+
+def test_concurrent_commands_share_the_index(lib: Library, isolated: Path) -> None:
+    import subprocess
+    import sys
+
+    for n in range(20):
+        lib.add(f"Extra Tip {n}", f"2025-{n % 12 + 1:02d}-0{n % 9 + 1}", ("Teamwork",))
+    env = os.environ.copy()
+    procs = [subprocess.Popen([sys.executable, "-m", "tipweek", "search", "extra", "--json", "--limit", "50"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) for _ in range(4)]
+    for proc in procs:
+        out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err
+        assert len(json.loads(out)) == 20
+    [db] = cache_files(isolated)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("SELECT count(*) FROM tips").fetchone()[0] == 25
