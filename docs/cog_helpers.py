@@ -6,8 +6,14 @@ import os
 
 from typer.testing import CliRunner
 
-ENV = {"COLUMNS": "80", "NO_COLOR": "1", "TERM": "dumb", "TIP_TODAY": "2026-11-25", "TIP_LIBRARY": "",
-       "TIP_NO_BUNDLED": ""}
+ENV = {
+    "COLUMNS": "80",
+    "NO_COLOR": "1",
+    "TERM": "dumb",
+    "TIP_TODAY": "2026-11-25",
+    "TIP_LIBRARY": "",
+    "TIP_NO_BUNDLED": "",
+}
 
 
 def tip(*args: str) -> str:
@@ -17,8 +23,12 @@ def tip(*args: str) -> str:
     from tipweek.cli import app
 
     home = tempfile.mkdtemp(prefix="tip-cog-")
-    env = {**ENV, "TIP_CACHE_DIR": f"{home}/cache", "TIP_DATA_DIR": f"{home}/data",
-           "TIP_CONFIG": f"{home}/config.toml"}
+    env = {
+        **ENV,
+        "TIP_CACHE_DIR": f"{home}/cache",
+        "TIP_DATA_DIR": f"{home}/data",
+        "TIP_CONFIG": f"{home}/config.toml",
+    }
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:

@@ -6,11 +6,22 @@ from collections import Counter
 
 import pytest
 
-from tipweek.library import bundled_path, load, LibrarySource
+from tipweek.library import LibrarySource, bundled_path, load
 from tipweek.text import slugify
 
-CATEGORIES = {"Service Recovery", "Empathy", "Communication", "Phone & Email", "Government", "Healthcare",
-              "Education", "Sports & Events", "Teamwork", "Leadership & Coaching", "Business Advice"}
+CATEGORIES = {
+    "Service Recovery",
+    "Empathy",
+    "Communication",
+    "Phone & Email",
+    "Government",
+    "Healthcare",
+    "Education",
+    "Sports & Events",
+    "Teamwork",
+    "Leadership & Coaching",
+    "Business Advice",
+}
 FIRST, COUNT = dt.date(2025, 9, 2), 72
 
 

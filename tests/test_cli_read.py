@@ -3,11 +3,21 @@
 import json
 
 import pytest
-
 from tests.conftest import Library, Run
 
-TIP_KEYS = ["id", "title", "date", "categories", "summary", "takeaway", "body", "tags", "source", "author",
-            "excerpt"]
+TIP_KEYS = [
+    "id",
+    "title",
+    "date",
+    "categories",
+    "summary",
+    "takeaway",
+    "body",
+    "tags",
+    "source",
+    "author",
+    "excerpt",
+]
 
 
 def test_week_shows_the_tip_dated_this_week(sample: Library, run: Run) -> None:
@@ -23,14 +33,17 @@ def test_week_short_is_one_line(sample: Library, run: Run) -> None:
     assert result.stdout == "Explain the Wait — Tell people how long and why.\n"
 
 
-@pytest.mark.parametrize(("date", "title"), [
-    ("2026-11-04", "Greet the Second Customer"),
-    ("11/12/26", "Answer the Phone Awake"),
-    ("November 19, 2026", "Apologize Without Excuses"),
-    ("2026-W50", "Plan the Snow Day"),
-    ("last week", "Apologize Without Excuses"),
-    ("2027-01-14", "Start the Year Listening"),
-])
+@pytest.mark.parametrize(
+    ("date", "title"),
+    [
+        ("2026-11-04", "Greet the Second Customer"),
+        ("11/12/26", "Answer the Phone Awake"),
+        ("November 19, 2026", "Apologize Without Excuses"),
+        ("2026-W50", "Plan the Snow Day"),
+        ("last week", "Apologize Without Excuses"),
+        ("2027-01-14", "Start the Year Listening"),
+    ],
+)
 def test_week_for_another_date(sample: Library, run: Run, date: str, title: str) -> None:
     result = run("week", "--date", date, "--short")
     assert result.exit_code == 0, result.stderr
@@ -59,7 +72,9 @@ def test_category_filter_matches_by_slug_and_case(sample: Library, run: Run) -> 
         result = run("list", "--category", spelling, "--json")
         assert result.exit_code == 0, result.stderr
         assert [t["title"] for t in json.loads(result.stdout)] == [
-            "Apologize Without Excuses", "Greet the Second Customer"]
+            "Apologize Without Excuses",
+            "Greet the Second Customer",
+        ]
     assert run("list", "-c", "phone and email", "--json").exit_code == 0
     assert run("list", "-c", "phone-email", "--json").exit_code == 0
 
@@ -67,7 +82,14 @@ def test_category_filter_matches_by_slug_and_case(sample: Library, run: Run) -> 
 def test_list_is_newest_first_with_filters(sample: Library, run: Run) -> None:
     data = json.loads(run("list", "--json").stdout)
     assert [t["date"] for t in data] == [
-        "2027-01-12", "2026-12-08", "2026-11-24", "2026-11-17", "2026-11-10", "2026-11-03", None]
+        "2027-01-12",
+        "2026-12-08",
+        "2026-11-24",
+        "2026-11-17",
+        "2026-11-10",
+        "2026-11-03",
+        None,
+    ]
     assert list(data[0]) == TIP_KEYS
     since = json.loads(run("list", "--since", "2026-11-10", "--until", "11/24/26", "--json").stdout)
     assert [t["date"] for t in since] == ["2026-11-24", "2026-11-17", "2026-11-10"]
@@ -137,18 +159,22 @@ def test_check_passes_on_a_good_library(sample: Library, run: Run) -> None:
     assert "7 tips checked, 0 error(s)" in result.stderr
 
 
-@pytest.mark.parametrize(("args", "code", "message"), [
-    (["week", "--date", "someday"], 2, "not a date: 'someday'"),
-    (["list", "--category", "empaty"], 2, "did you mean: Empathy"),
-    (["list", "--since", "2026-12-01", "--until", "2026-11-01"], 2, "is after"),
-    (["list", "--year", "0"], 2, "no such year"),
-    (["list", "--year", "1999"], 1, "no tips match"),
-    (["show", "nothing-like-it"], 1, "no tip with id"),
-    (["today", "--category", "nope"], 2, "unknown category 'nope'"),
-    (["list", "--limit", "0"], 2, ""),
-])
-def test_bad_input_is_one_line_and_an_exit_code(sample: Library, run: Run, args: list[str], code: int,
-                                                message: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["week", "--date", "someday"], 2, "not a date: 'someday'"),
+        (["list", "--category", "empaty"], 2, "did you mean: Empathy"),
+        (["list", "--since", "2026-12-01", "--until", "2026-11-01"], 2, "is after"),
+        (["list", "--year", "0"], 2, "no such year"),
+        (["list", "--year", "1999"], 1, "no tips match"),
+        (["show", "nothing-like-it"], 1, "no tip with id"),
+        (["today", "--category", "nope"], 2, "unknown category 'nope'"),
+        (["list", "--limit", "0"], 2, ""),
+    ],
+)
+def test_bad_input_is_one_line_and_an_exit_code(
+    sample: Library, run: Run, args: list[str], code: int, message: str
+) -> None:
     result = run(*args)
     assert result.exit_code == code
     assert message in result.stderr
@@ -166,18 +192,22 @@ def test_malformed_file_is_one_warning_and_the_rest_still_served(sample: Library
     assert len(warnings) == 1 and "broken.toml" in warnings[0]
 
 
-@pytest.mark.parametrize(("content", "line", "message"), [
-    ('title = "x"\ncategories = ["A"]\nbody = "b"\ndate = 2025-02-30\n', 4, "invalid TOML"),
-    ('title = "x"\ncategories = "A"\nbody = 3\n', 3, "'body' must be a string"),
-    ('categories = ["A"]\nbody = "b"\n', None, "'title' is required"),
-    ('title = "x"\nbody = "b"\n', None, "'categories' needs at least one entry"),
-    ('title = "x"\ncategories = ["A"]\n\nbody = "b"\ncolour = "red"\n', 5, "unknown key 'colour'"),
-    ('title = "x"\ncategories = ["A"]\nbody = "b"\ndate = "June"\n', 4, "'date' is not a real date"),
-    ('title = "x"\ncategories = ["A"]\nbody = "b"\ndate = 2025\n', 4, "'date' must be a TOML date"),
-    ("", None, "empty tip file"),
-])
-def test_check_reports_file_and_line(library: Library, run: Run, content: str, line: int | None,
-                                     message: str) -> None:
+@pytest.mark.parametrize(
+    ("content", "line", "message"),
+    [
+        ('title = "x"\ncategories = ["A"]\nbody = "b"\ndate = 2025-02-30\n', 4, "invalid TOML"),
+        ('title = "x"\ncategories = "A"\nbody = 3\n', 3, "'body' must be a string"),
+        ('categories = ["A"]\nbody = "b"\n', None, "'title' is required"),
+        ('title = "x"\nbody = "b"\n', None, "'categories' needs at least one entry"),
+        ('title = "x"\ncategories = ["A"]\n\nbody = "b"\ncolour = "red"\n', 5, "unknown key 'colour'"),
+        ('title = "x"\ncategories = ["A"]\nbody = "b"\ndate = "June"\n', 4, "'date' is not a real date"),
+        ('title = "x"\ncategories = ["A"]\nbody = "b"\ndate = 2025\n', 4, "'date' must be a TOML date"),
+        ("", None, "empty tip file"),
+    ],
+)
+def test_check_reports_file_and_line(
+    library: Library, run: Run, content: str, line: int | None, message: str
+) -> None:
     library.add("Good One", "2026-01-06")
     path = library.write("2026/2026-01-13-bad.toml", content)
     result = run("check")
@@ -226,7 +256,13 @@ def test_python_dash_m(sample: Library) -> None:
     import subprocess
     import sys
 
-    out = subprocess.run([sys.executable, "-m", "tipweek", "week", "--short"], capture_output=True, text=True,
-                         env=os.environ.copy(), timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-m", "tipweek", "week", "--short"],
+        capture_output=True,
+        check=False,
+        text=True,
+        env=os.environ.copy(),
+        timeout=60,
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("Explain the Wait")

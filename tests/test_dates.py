@@ -39,8 +39,21 @@ def test_date_forms(text: str, expected: dt.date) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["", "   ", "banana", "2025-13-45", "2025-02-30", "9999-W60", "2025-W00", "x" * 5000,
-             "last fortnight", "13/45/25", "\x1b[31m2025", "💥"],
+    "text",
+    [
+        "",
+        "   ",
+        "banana",
+        "2025-13-45",
+        "2025-02-30",
+        "9999-W60",
+        "2025-W00",
+        "x" * 5000,
+        "last fortnight",
+        "13/45/25",
+        "\x1b[31m2025",
+        "💥",
+    ],
 )
 def test_bad_dates_are_bad_input(text: str) -> None:
     with pytest.raises(BadInput) as info:

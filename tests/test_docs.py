@@ -14,8 +14,14 @@ COMMANDS = list(typer.main.get_command(app).commands)  # type: ignore[attr-defin
 
 
 def test_readme_is_up_to_date() -> None:
-    result = subprocess.run([sys.executable, "-m", "cogapp", "--check", "README.md"], cwd=ROOT,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "cogapp", "--check", "README.md"],
+        cwd=ROOT,
+        capture_output=True,
+        check=False,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, "README.md is out of date: run `cog -r README.md`\n" + result.stderr
 
 

@@ -6,25 +6,45 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-
 from tests.conftest import Library, Run
 
 
 @pytest.fixture
 def lib(library: Library) -> Library:
-    library.add("Calm an Angry Caller", "2026-01-06", ("Phone & Email",),
-                body="When a caller shouts, lower your voice and let them finish.",
-                takeaway="Listen first.", tags=["phone"])
-    library.add("Waiting Room Updates", "2026-02-03", ("Healthcare",),
-                body="Patients in the waiting room want to know how long. Tell them you're sorry for the wait.",
-                takeaway="Narrate the wait.")
-    library.add("Own the Mistake", "2026-03-03", ("Service Recovery",),
-                body="A sincere apology beats an excuse. Say what happens next.",
-                summary="How to apologize well.")
-    library.add("Café Counter Regulars", "2026-04-07", ("Business Advice",),
-                body="Greet the regulars at the café by name; a caller on the phone can wait a moment.")
-    library.add("Refunds Without Questions", "2026-05-05", ("Business Advice", "Service Recovery"),
-                body="Take the return online or in the shop without an interrogation.")
+    library.add(
+        "Calm an Angry Caller",
+        "2026-01-06",
+        ("Phone & Email",),
+        body="When a caller shouts, lower your voice and let them finish.",
+        takeaway="Listen first.",
+        tags=["phone"],
+    )
+    library.add(
+        "Waiting Room Updates",
+        "2026-02-03",
+        ("Healthcare",),
+        body="Patients in the waiting room want to know how long. Tell them you're sorry for the wait.",
+        takeaway="Narrate the wait.",
+    )
+    library.add(
+        "Own the Mistake",
+        "2026-03-03",
+        ("Service Recovery",),
+        body="A sincere apology beats an excuse. Say what happens next.",
+        summary="How to apologize well.",
+    )
+    library.add(
+        "Café Counter Regulars",
+        "2026-04-07",
+        ("Business Advice",),
+        body="Greet the regulars at the café by name; a caller on the phone can wait a moment.",
+    )
+    library.add(
+        "Refunds Without Questions",
+        "2026-05-05",
+        ("Business Advice", "Service Recovery"),
+        body="Take the return online or in the shop without an interrogation.",
+    )
     return library
 
 
@@ -57,15 +77,18 @@ def test_prefix_or_and_exclusion(lib: Library, run: Run) -> None:
     assert ids(run, "caller", "-hold", "-cash", "-nope") == ["calm-an-angry-caller", "cafe-counter-regulars"]
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("apologize", "own-the-mistake"),  # apology / apologize
-    ("waits", "waiting-room-updates"),
-    ("refund", "refunds-without-questions"),
-    ("cafe", "cafe-counter-regulars"),  # accents ignored
-    ("CAFÉ", "cafe-counter-regulars"),
-    ("you’re sorry", "waiting-room-updates"),  # curly quote = straight quote
-    ("you're sorry", "waiting-room-updates"),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("apologize", "own-the-mistake"),  # apology / apologize
+        ("waits", "waiting-room-updates"),
+        ("refund", "refunds-without-questions"),
+        ("cafe", "cafe-counter-regulars"),  # accents ignored
+        ("CAFÉ", "cafe-counter-regulars"),
+        ("you’re sorry", "waiting-room-updates"),  # curly quote = straight quote
+        ("you're sorry", "waiting-room-updates"),
+    ],
+)
 def test_forgiving_matching(lib: Library, run: Run, query: str, expected: str) -> None:
     assert ids(run, *query.split())[0] == expected
 
@@ -126,7 +149,9 @@ def cache_files(home: Path) -> list[Path]:
 
 
 @pytest.mark.parametrize("damage", [b"", b"garbage" * 1000, b"SQLite format 3\x00" + b"\x07" * 5000])
-def test_corrupt_index_is_rebuilt_with_one_warning(lib: Library, run: Run, isolated: Path, damage: bytes) -> None:
+def test_corrupt_index_is_rebuilt_with_one_warning(
+    lib: Library, run: Run, isolated: Path, damage: bytes
+) -> None:
     assert ids(run, "caller")
     [db] = cache_files(isolated)
     for extra in db.parent.glob(db.name + "-*"):
@@ -177,8 +202,15 @@ def test_concurrent_commands_share_the_index(lib: Library, isolated: Path) -> No
     for n in range(20):
         lib.add(f"Extra Tip {n}", f"2025-{n % 12 + 1:02d}-0{n % 9 + 1}", ("Teamwork",))
     env = os.environ.copy()
-    procs = [subprocess.Popen([sys.executable, "-m", "tipweek", "search", "extra", "--json", "--limit", "50"],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) for _ in range(4)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "tipweek", "search", "extra", "--json", "--limit", "50"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
+        for _ in range(4)
+    ]
     for proc in procs:
         out, err = proc.communicate(timeout=60)
         assert proc.returncode == 0, err

@@ -1,6 +1,7 @@
 """Rotation and scheduling rules, on an in-memory store."""
 
 import datetime as dt
+import itertools
 
 import pytest
 from hypothesis import given, settings
@@ -13,8 +14,13 @@ from tipweek.store import MemoryStore
 
 
 def tip(id: str, date: str | None = None, cats: tuple[str, ...] = ("Empathy",)) -> Tip:
-    return Tip(id=id, title=id.title(), categories=cats, date=dt.date.fromisoformat(date) if date else None,
-               body="body")
+    return Tip(
+        id=id,
+        title=id.title(),
+        categories=cats,
+        date=dt.date.fromisoformat(date) if date else None,
+        body="body",
+    )
 
 
 UNDATED = [tip(f"tip-{n:02d}") for n in range(7)]
@@ -56,7 +62,8 @@ def test_rotation_is_deterministic_and_independent_of_input_order() -> None:
 def test_rotation_pins_known_values() -> None:
     """SHA-256 seeded, so these values are the same on every machine and every Python run."""
     assert [rotation_position("week", p, 7) for p in range(7)] == [
-        rotation_position("week", p, 7) for p in range(7)]
+        rotation_position("week", p, 7) for p in range(7)
+    ]
     assert sorted(rotation_position("week", p, 7) for p in range(7 * 3, 7 * 4)) == list(range(7))
 
 
@@ -66,9 +73,9 @@ def test_no_repeats_within_a_cycle_and_none_back_to_back(size: int, start: int, 
     cycle_start = (start // size) * size
     picks = [rotation_position(kind, p, size) for p in range(cycle_start, cycle_start + 3 * size)]
     for n in range(3):
-        assert sorted(picks[n * size:(n + 1) * size]) == list(range(size))
+        assert sorted(picks[n * size : (n + 1) * size]) == list(range(size))
     if size > 1:
-        assert all(a != b for a, b in zip(picks, picks[1:], strict=False))
+        assert all(a != b for a, b in itertools.pairwise(picks))
 
 
 def test_category_filter_and_no_tip() -> None:

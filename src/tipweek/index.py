@@ -457,7 +457,8 @@ class Index:
         weights = ", ".join(str(w) for w in WEIGHTS)
         sql = (
             f"SELECT {_COLUMNS}, bm25(fts, {weights}) AS score, "
-            f"snippet(fts, -1, '{HIT_START}', '{HIT_END}', '…', 14) FROM fts JOIN tips t ON t.rowid = fts.rowid "
+            f"snippet(fts, -1, '{HIT_START}', '{HIT_END}', '…', 14) "
+            "FROM fts JOIN tips t ON t.rowid = fts.rowid "
             f"WHERE fts MATCH ? AND {where} ORDER BY score, t.date DESC LIMIT ?"
         )
         rows = self.db.execute(sql, [expression, *args, -1 if limit is None else limit]).fetchall()
@@ -487,7 +488,8 @@ class Index:
             candidates = [
                 r[0]
                 for r in self.db.execute(
-                    "SELECT term FROM words_vocab WHERE term >= ? AND term < ? AND length(term) BETWEEN ? AND ?",
+                    "SELECT term FROM words_vocab "
+                    "WHERE term >= ? AND term < ? AND length(term) BETWEEN ? AND ?",
                     (word[:1], word[:1] + "\U0010ffff", len(word) - 2, len(word) + 3),
                 )
             ]

@@ -75,8 +75,8 @@ def resolve_sources(
         *extra,
     ]
     seen = {s.path.expanduser().absolute() for s in sources}
-    for path in listed:
-        path = path.expanduser().absolute()
+    for listed_path in listed:
+        path = listed_path.expanduser().absolute()
         if path not in seen:
             seen.add(path)
             sources.append(LibrarySource(str(path), path, writable=True))

@@ -83,7 +83,7 @@ def _spans(children: list[Any]) -> list[Span]:
             style.pop()
             if kind == "link_close" and href:
                 url = href.pop()
-                if url and not spans[-1:] == [[url, "u"]]:
+                if url and not (spans and spans[-1][0] == url):
                     spans.append([f" ({url})", ""])
         elif kind == "image":
             spans.append([f"[{tok.content or 'image'}]", ""])

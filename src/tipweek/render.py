@@ -116,8 +116,16 @@ def tip_panel(tip: Tip, blocks: Sequence[Any] | None = None, *, label: str = "")
         parts += [Text(""), foot]
     title = Text(one_line(tip.title), style="bold")
     subtitle = Text(label.rstrip(" ·") if label else one_line(tip.id), style="dim")
-    return Panel(Group(*parts), title=title, title_align="left", subtitle=subtitle,
-                 subtitle_align="right", border_style=ACCENT, padding=(1, 2), expand=True)
+    return Panel(
+        Group(*parts),
+        title=title,
+        title_align="left",
+        subtitle=subtitle,
+        subtitle_align="right",
+        border_style=ACCENT,
+        padding=(1, 2),
+        expand=True,
+    )
 
 
 def short_line(tip: Tip) -> str:

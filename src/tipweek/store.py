@@ -45,7 +45,8 @@ class Category:
 class Store(Protocol):
     """What the commands need from a library, however it is stored."""
 
-    problems: Sequence[Problem]
+    @property
+    def problems(self) -> Sequence[Problem]: ...
 
     def categories(self) -> list[Category]: ...
 

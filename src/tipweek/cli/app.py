@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from typer._click.core import Context as ClickContext  # Typer vendors click since 0.29
 from typer.core import TyperGroup
 
 from tipweek import __version__
@@ -22,8 +23,9 @@ from tipweek.text import one_line
 
 if TYPE_CHECKING:
     from tipweek.config import Config, Paths
+    from tipweek.index import Index
     from tipweek.library import LibrarySource
-    from tipweek.store import Filters, Store
+    from tipweek.store import Filters
 
 
 class ExitCode(enum.IntEnum):
@@ -63,10 +65,10 @@ def report(message: str, *, kind: str = "error", hint: str = "") -> None:
 class TipGroup(TyperGroup):
     """Maps library errors to one stderr line and a named exit code, for every command."""
 
-    def list_commands(self, ctx: typer.Context) -> list[str]:
+    def list_commands(self, ctx: ClickContext) -> list[str]:
         return list(self.commands)  # in the order they were registered, not alphabetical
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: ClickContext) -> Any:
         try:
             return super().invoke(ctx)
         except TipError as error:
@@ -143,11 +145,11 @@ class State:
         return make_console()
 
     @cached_property
-    def store(self) -> Store:
+    def store(self) -> Index:
         """The index over every library, refreshed; falls back to reading the files."""
         from tipweek.index import open_store
 
-        store = open_store(
+        store: Index = open_store(
             self.sources,
             self.paths.cache_dir,
             warn=lambda m: report(m, kind="warning"),

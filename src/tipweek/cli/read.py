@@ -29,11 +29,11 @@ ShortOpt = Annotated[bool, typer.Option("--short", "-s", help="One line: title â
 
 
 def show_tip(st: State, tip: Tip, *, label: str = "", pager: bool = False, see_also: bool = False) -> None:
-    from rich.console import Group
+    from rich.console import Group, RenderableType
 
     from tipweek import render
 
-    parts = [render.tip_panel(tip, st.store.blocks(tip), label=label)]
+    parts: list[RenderableType] = [render.tip_panel(tip, st.store.blocks(tip), label=label)]
     if see_also:
         similar = st.store.similar(tip, 3)
         if similar:

@@ -1,0 +1,306 @@
+"""Importing tips into a library: reading inputs, planning what to write, and writing it.
+
+The plan is a pure function of the tips already in the library and the incoming ones, so every
+rule (what counts as the same tip, what an update may change) is testable without a disk.
+Hand edits are never overwritten: without `update` an existing tip is left alone, and with it
+only empty fields are filled and categories and tags added; the one exception is an excerpt,
+which a full body replaces.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+from tipweek.errors import LibraryError
+from tipweek.library import LibrarySource, Problem, write_tip
+from tipweek.model import Tip
+from tipweek.text import category_key, title_key
+
+#: Action kinds, in the order a summary lists them.
+KINDS = ("create", "update", "merge", "skip", "unchanged")
+MAX_INPUT_BYTES = 20_000_000
+_TEXT_FIELDS = ("takeaway", "author", "source")
+
+
+@dataclass(frozen=True)
+class Action:
+    """What importing one tip does. `tip` is what gets written (or, for skip/unchanged, the
+    incoming tip); `existing` is the library's tip it was matched with."""
+
+    kind: str
+    tip: Tip
+    existing: Tip | None = None
+    note: str = ""
+
+    @property
+    def writes(self) -> bool:
+        return self.kind in ("create", "update", "merge")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One applied action: where it was written, or why it failed."""
+
+    action: Action
+    path: Path | None = None
+    error: str = ""
+
+
+@dataclass
+class Inputs:
+    """Everything read from the inputs: tips in input order, and the problems, with paths."""
+
+    tips: list[Tip] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    files: int = 0
+
+
+# --- reading inputs ---------------------------------------------------------------------
+
+
+def input_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
+    """The files to read: files as given, folders recursed in name order, hidden names skipped."""
+    found: list[Path] = []
+    problems: list[Problem] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(_walk(path))
+        elif path.is_file():
+            found.append(path)
+        elif path.exists():
+            problems.append(Problem(str(path), None, "not a regular file"))
+        else:
+            problems.append(Problem(str(path), None, "no such file or folder"))
+    return list(dict.fromkeys(found)), problems
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    for root, dirs, files in os.walk(folder):  # does not follow folder links, so no loops
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not name.startswith("."):
+                yield Path(root) / name
+
+
+def read_text(path: Path) -> str:
+    """A file's text; raises `LibraryError` (with the line for bad UTF-8) when it is not text."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_INPUT_BYTES:
+            raise LibraryError(f"file is too large ({size / 1e6:.1f} MB)")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise LibraryError(f"cannot read: {exc.strerror or exc}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise LibraryError(f"line {line}: not UTF-8 text") from None
+    if "\x00" in text:
+        raise LibraryError("not a text file (it contains NUL bytes)")
+    return text
+
+
+def read_inputs(paths: Iterable[Path], fmt: str = "auto", categories: Sequence[str] = ()) -> Inputs:
+    """Read every input with its importer; one bad file never stops the others."""
+    from tipweek.importers import FORMATS, IMPORTERS, detect
+
+    files, problems = input_files(paths)
+    inputs = Inputs(problems=problems, files=len(files))
+    for path in files:
+        try:
+            text = read_text(path)
+        except LibraryError as exc:
+            inputs.problems.append(Problem(str(path), None, exc.message))
+            continue
+        name = detect(text, str(path)) if fmt == "auto" else fmt
+        if name not in IMPORTERS:
+            inputs.problems.append(
+                Problem(
+                    str(path), None, f"cannot tell the format of this file (use --format {'|'.join(FORMATS)})"
+                )
+            )
+            continue
+        result = IMPORTERS[name](text, str(path), categories=categories)
+        inputs.tips.extend(result.tips)
+        inputs.problems.extend(Problem(str(path), line, message) for line, message in result.problems)
+    return inputs
+
+
+# --- planning -----------------------------------------------------------------------------
+
+
+def _dates_agree(a: Tip, b: Tip) -> bool:
+    return a.date is None or b.date is None or a.date == b.date
+
+
+def same_tip(a: Tip, b: Tip) -> bool:
+    """Identity: the same id or title (ignoring case, punctuation and quotes), with dates that
+    agree: a title reused on another date is another tip, but a missing date matches any."""
+    return (a.id == b.id or title_key(a.title) == title_key(b.title)) and _dates_agree(a, b)
+
+
+def _unite(*groups: Sequence[str]) -> tuple[str, ...]:
+    seen: dict[str, str] = {}
+    for group in groups:
+        for name in group:
+            seen.setdefault(category_key(name) or name, name)
+    return tuple(seen.values())
+
+
+def _unite_tags(*groups: Sequence[str]) -> tuple[str, ...]:
+    seen: dict[str, str] = {}
+    for group in groups:
+        for tag in group:
+            seen.setdefault(tag.casefold(), tag)
+    return tuple(seen.values())
+
+
+def merge_tips(base: Tip, other: Tip) -> Tip:
+    """`base` with what `other` adds: categories and tags united, empty fields filled.
+
+    Where both have a value `base` wins, except that a full body replaces an excerpt (and the
+    excerpt's summary, which is only the start of the body, goes with it).
+    """
+    changes: dict[str, object] = {
+        "date": base.date or other.date,
+        "categories": _unite(base.categories, other.categories),
+        "tags": _unite_tags(base.tags, other.tags),
+    }
+    for name in _TEXT_FIELDS:
+        changes[name] = getattr(base, name) or getattr(other, name)
+    if base.excerpt and not other.excerpt:
+        changes.update(body=other.body, excerpt=False, summary=other.summary)
+    elif not base.excerpt and other.excerpt:
+        changes.update(summary=base.summary)  # a teaser is not a summary of a full post
+    else:
+        changes.update(body=base.body or other.body, summary=base.summary or other.summary)
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def combine(incoming: Iterable[Tip]) -> list[Tip]:
+    """The same post seen in several inputs (same title, dates that agree) becomes one tip:
+    categories united, the full body preferred over a teaser, a date from any of them."""
+    merged: list[Tip] = []
+    for tip in incoming:
+        for index, seen in enumerate(merged):
+            if title_key(seen.title) == title_key(tip.title) and _dates_agree(seen, tip):
+                full, other = (tip, seen) if seen.excerpt and not tip.excerpt else (seen, tip)
+                merged[index] = merge_tips(full, other)
+                break
+        else:
+            merged.append(tip)
+    return merged
+
+
+def _content(tip: Tip) -> Tip:
+    return replace(tip, id="", path="")
+
+
+def describe(before: Tip, after: Tip) -> str:
+    """What a merge changes, for the table: "full body; + categories Retail; fills takeaway"."""
+    parts: list[str] = []
+    if before.excerpt and not after.excerpt:
+        parts.append("full body replaces the excerpt")
+    new_categories = [
+        c for c in after.categories if category_key(c) not in {category_key(b) for b in before.categories}
+    ]
+    if new_categories:
+        parts.append("adds categories " + ", ".join(new_categories))
+    new_tags = [t for t in after.tags if t.casefold() not in {b.casefold() for b in before.tags}]
+    if new_tags:
+        parts.append("adds tags " + ", ".join(new_tags))
+    filled = [
+        f.name
+        for f in fields(Tip)
+        if f.name in ("date", *_TEXT_FIELDS, "summary")
+        and not getattr(before, f.name)
+        and getattr(after, f.name)
+    ]
+    if filled:
+        parts.append("fills " + ", ".join(filled))
+    return "; ".join(parts)
+
+
+def _free_id(base: str, taken: set[str]) -> str:
+    if base not in taken:
+        return base
+    number = 2
+    while f"{base}-{number}" in taken:
+        number += 1
+    return f"{base}-{number}"
+
+
+def plan_import(existing: Sequence[Tip], incoming: Sequence[Tip], update: bool) -> list[Action]:
+    """Decide, for each incoming tip, whether to create, update, merge, skip or leave it.
+
+    `existing` are the tips of the library being imported into. Incoming duplicates are
+    combined first. Nothing here touches the disk.
+    """
+    pool = list(existing)
+    taken = {t.id for t in pool}
+    actions: list[Action] = []
+    for tip in combine(incoming):
+        index = next((i for i, t in enumerate(pool) if same_tip(t, tip)), None)
+        if index is None:
+            new_id = _free_id(tip.id, taken)
+            taken.add(new_id)
+            note = f"id {tip.id} is taken" if new_id != tip.id else ""
+            actions.append(Action("create", replace(tip, id=new_id), None, note))
+            continue
+        current = pool[index]
+        if _content(current) == _content(tip):
+            actions.append(Action("unchanged", tip, current, "already in the library"))
+            continue
+        merged = replace(merge_tips(current, tip), id=current.id, path=current.path)
+        if _content(merged) == _content(current):
+            actions.append(Action("skip", tip, current, "exists; differs, but has nothing to add"))
+        elif not update:
+            actions.append(Action("skip", tip, current, "exists; use --update"))
+        else:
+            kind = "update" if current.excerpt and not merged.excerpt else "merge"
+            actions.append(Action(kind, merged, current, describe(current, merged)))
+            pool[index] = merged
+    return actions
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+def check_writable(source: LibrarySource) -> None:
+    """Fail early, with one clear message, when the library folder cannot take new files."""
+    if not source.writable:
+        raise LibraryError(f"the {source.name} library is read-only", hint="import into your own library")
+    try:
+        source.path.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=source.path, prefix=".tip-probe.", suffix=".tmp")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise LibraryError(
+            f"cannot write to the library at {source.path}: {exc.strerror or exc}",
+            hint="choose a folder you can write to with --into",
+        ) from None
+
+
+def apply(source: LibrarySource, actions: Iterable[Action]) -> list[Outcome]:
+    """Write what the plan says, each file atomically; a failed write is recorded, not raised."""
+    outcomes: list[Outcome] = []
+    for action in actions:
+        if not action.writes:
+            outcomes.append(Outcome(action))
+            continue
+        try:
+            if action.existing is not None and action.existing.path:
+                path = write_tip(source, action.tip, overwrite=True, path=Path(action.existing.path))
+            else:
+                path = write_tip(source, action.tip)
+        except LibraryError as exc:
+            outcomes.append(Outcome(action, error=str(exc)))
+            continue
+        outcomes.append(Outcome(action, path))
+    return outcomes
