@@ -135,17 +135,16 @@ def short_line(tip: Tip) -> str:
 
 
 def tips_table(tips: Iterable[Tip], *, title: str | None = None) -> Table:
-    table = Table(title=title, header_style="bold", expand=False, title_justify="left")
+    """Date, title with its id beneath (what `tip show` takes), and categories."""
+    table = Table(title=title, header_style="bold", title_justify="left", title_style="dim", expand=True)
     table.add_column("Date", no_wrap=True)
-    table.add_column("ID", style=ACCENT, overflow="fold")
-    table.add_column("Title", overflow="fold")
-    table.add_column("Categories", overflow="fold")
+    table.add_column("Title / ID", overflow="fold", ratio=5)
+    table.add_column("Categories", overflow="fold", ratio=2)
     for tip in tips:
+        cell = Text(one_line(tip.title))
+        cell.append(f"\n{one_line(tip.id)}", style=f"dim {ACCENT}")
         table.add_row(
-            Text(tip.iso_date or "—"),
-            Text(one_line(tip.id)),
-            Text(one_line(tip.title)),
-            Text(", ".join(one_line(c) for c in tip.categories)),
+            Text(tip.iso_date or "undated"), cell, Text("\n".join(one_line(c) for c in tip.categories))
         )
     return table
 
