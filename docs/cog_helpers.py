@@ -20,7 +20,9 @@ def tip(*args: str) -> str:
     """What `tip ARGS` prints, run in-process with a pinned clock and width."""
     import tempfile
 
-    from tipweek.cli import app
+    from tipweek.cli import load
+
+    app = load()
 
     home = tempfile.mkdtemp(prefix="tip-cog-")
     env = {
@@ -45,6 +47,8 @@ def tip(*args: str) -> str:
 def commands() -> list[str]:
     import typer.main
 
-    from tipweek.cli import app
+    from tipweek.cli import load
+
+    app = load()
 
     return list(typer.main.get_command(app).commands)  # type: ignore[attr-defined]

@@ -13,7 +13,9 @@ import pytest
 import tomli_w
 from typer.testing import CliRunner
 
-from tipweek.cli import app
+from tipweek.cli import load
+
+app = load()
 
 TODAY = dt.date(2026, 11, 25)  # a Wednesday
 

@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 import typer.main
 
-from tipweek.cli import app
+from tipweek.cli import load
+
+app = load()
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMANDS = list(typer.main.get_command(app).commands)  # type: ignore[attr-defined]

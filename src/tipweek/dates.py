@@ -87,4 +87,4 @@ def week_of(day: dt.date) -> tuple[dt.date, dt.date]:
 
 def week_label(monday: dt.date) -> str:
     year, week, _ = monday.isocalendar()
-    return f"{year}-W{week:02d}"
+    return f"{year:04d}-W{week:02d}"

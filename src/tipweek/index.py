@@ -35,6 +35,7 @@ from tipweek.text import category_key, clean
 
 SCHEMA_VERSION = 4
 CHECK_BUDGET = 5000
+BUSY_MS = 15_000
 PROGRESS_THRESHOLD = 500
 BATCH = 500
 WEIGHTS = (10.0, 4.0, 3.0, 1.0, 2.0)  # title, takeaway, summary, body, tags
@@ -436,9 +437,11 @@ class Index:
         from tipweek.mdblocks import parse
 
         blocks = parse(tip.body)
+        # Only a cache: never wait for another process's write lock to store it.
+        self.db.execute("PRAGMA busy_timeout = 50")
         with suppress(sqlite3.Error):
             self.db.execute("UPDATE tips SET blocks = ? WHERE path = ?", (json.dumps(blocks), tip.path))
-            self.db.commit()
+        self.db.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
         return blocks
 
     # -- searching ----------------------------------------------------------------------
@@ -596,7 +599,7 @@ def index_path(cache_dir: Path, sources: Sequence[LibrarySource]) -> Path:
 def _connect(path: Path | str) -> sqlite3.Connection:
     db = sqlite3.connect(str(path), timeout=15, isolation_level=None, check_same_thread=False)
     db.isolation_level = None
-    db.execute("PRAGMA busy_timeout = 15000")
+    db.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
     return db
 
 

@@ -175,7 +175,7 @@ def load(sources: Iterable[LibrarySource]) -> Loaded:
     for source in sources:
         if not source.path.exists():
             if source.name not in ("bundled", "user"):
-                problems.append(Problem(str(source.path), None, "library folder does not exist", "warning"))
+                problems.append(Problem(str(source.path), None, "library folder does not exist"))
             continue
         local: dict[str, str] = {}
         for stat in sorted(scan(source.path), key=lambda s: s.path):
@@ -217,9 +217,9 @@ def write_tip(source: LibrarySource, tip: Tip, *, overwrite: bool = False, path:
         raise LibraryError(
             f"the {source.name} library is read-only", hint="write to your own library instead"
         )
-    root = source.path.absolute()
-    target = path if path is not None else root / relative_tip_path(tip)
-    if root not in target.absolute().parents:
+    root = Path(os.path.normpath(source.path.absolute()))
+    target = Path(os.path.normpath((path if path is not None else root / relative_tip_path(tip)).absolute()))
+    if root not in target.parents:
         raise LibraryError(f"refusing to write outside the library folder: {target}")
     atomic_write(target, tip_to_toml(tip), overwrite=overwrite)
     return target

@@ -121,10 +121,10 @@ def build_message(tips: Sequence[Tip], options: ExportOptions) -> EmailMessage:
 
     from tipweek.exporters import html, text
 
-    senders = parse_addresses([options.sender], "--from")
+    senders = parse_addresses([options.sender], "--from or [export] from")
     if len(senders) != 1:
         raise BadInput(f"--from must be one address, not {len(senders)}")
-    to = parse_addresses(options.to, "--to")
+    to = parse_addresses(options.to, "--to or [export] to")
     cc = parse_addresses(options.cc, "--cc")
     when = options.when or dt.datetime.now().astimezone()
     message = EmailMessage(policy=email.policy.SMTP)
@@ -241,7 +241,7 @@ def smtp_send(
     except smtplib.SMTPServerDisconnected as exc:
         if isinstance(exc.__context__, TimeoutError):  # smtplib wraps a read that timed out
             raise SendError(f"SMTP server {where} did not answer within {settings.timeout:g}s") from None
-        raise SendError(f"{where} closed the connection: {exc or 'no reason given'}") from None
+        raise SendError(f"{where} closed the connection: {str(exc) or 'no reason given'}") from None
     except smtplib.SMTPResponseException as exc:  # connect, HELO, data refused…
         raise SendError(f"{where} refused the message: {_reply(exc.smtp_code, exc.smtp_error)}") from None
     except smtplib.SMTPException as exc:

@@ -42,8 +42,8 @@ def _permute(kind: str, cycle: int, size: int, position: int) -> int:
 def rotation_position(kind: str, period: int, size: int) -> int:
     """Position (in the stable order) of the tip shown in `period`, for `size` eligible tips."""
     cycle, position = divmod(period, size)
-    if size < 2:
-        return 0
+    if size < 3:
+        return period % size  # alternation is the only order with no back-to-back repeat
     chosen = _permute(kind, cycle, size, position)
     previous_last = _permute(kind, cycle - 1, size, size - 1)
     # Across a cycle boundary the first pick must not repeat the last one.

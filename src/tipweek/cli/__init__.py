@@ -1,13 +1,52 @@
 """The `tip` command line: a thin layer that parses arguments and renders results.
 
-Each module under `tipweek.cli` registers its own group of commands on `app`.
+Each module under `tipweek.cli` registers one group of commands on `app`. A run of `tip`
+imports only the module of the command it runs, so `tip week` never pays for the exporters
+or the importers; `load()` (tests, docs) registers them all.
 """
 
 from __future__ import annotations
 
-from tipweek.cli import authoring, export, importing, read, search  # noqa: F401
-from tipweek.cli.app import app
+import importlib
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+#: Every command and the module that defines it, in the order `tip --help` lists them.
+COMMANDS = {
+    "today": "read", "week": "read", "show": "read", "list": "read", "categories": "read",
+    "random": "read", "schedule": "read", "check": "read",
+    "search": "search", "reindex": "search",
+    "export": "export", "send": "export",
+    "import": "importing", "add": "authoring", "edit": "authoring", "rm": "authoring",
+}  # fmt: skip
+_GLOBAL_WITH_VALUE = {"--library", "-L"}
 
 
-def main() -> None:
-    app(prog_name="tip")
+def load(names: Sequence[str] | None = None) -> Any:
+    """Register the commands `names` (all when None) and return the Typer app."""
+    modules = dict.fromkeys(COMMANDS[n] for n in names) if names else dict.fromkeys(COMMANDS.values())
+    for module in modules:
+        importlib.import_module(f"tipweek.cli.{module}")
+    from tipweek.cli.app import app
+
+    return app
+
+
+def command_name(argv: Sequence[str]) -> str | None:
+    """The subcommand a command line runs, if it names a known one."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in _GLOBAL_WITH_VALUE:
+            skip = True
+        elif not arg.startswith("-"):
+            return arg if arg in COMMANDS else None
+    return None
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    name = command_name(args)
+    load([name] if name else None)(args=args, prog_name="tip")

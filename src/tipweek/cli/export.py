@@ -1,1 +1,246 @@
-"""Commands: placeholder until its module is written."""
+"""Commands: export (a tip as eml, html, text, markdown, json, fortune or svg) and send (by SMTP)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from tipweek.cli.app import CategoryOpt, DateOpt, ExitCode, LimitOpt, SinceOpt, UntilOpt, app, report, state
+
+if TYPE_CHECKING:
+    from tipweek.cli.app import State
+    from tipweek.model import Tip
+
+TipArg = Annotated[
+    str | None,
+    typer.Argument(
+        metavar="[ID|today|week]",
+        help="A tip id (or a unique start of one), 'today' or 'week' (the default).",
+        show_default=False,
+    ),
+]
+ToOpt = Annotated[
+    list[str] | None,
+    typer.Option("--to", metavar="ADDR", help="Recipient (repeatable); default: [export] to in the config."),
+]
+CcOpt = Annotated[list[str] | None, typer.Option("--cc", metavar="ADDR", help="Copy to (repeatable).")]
+FromOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--from", metavar="ADDR", help="Sender; default: [export] from in the config, else tipweek@localhost."
+    ),
+]
+SubjectOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--subject",
+        metavar="TEXT",
+        help="Subject template: {title}, {id}, {date}, {count}; default: [export] subject in the config.",
+    ),
+]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite the output file if it exists.")]
+
+
+def _select(
+    st: State,
+    tip_id: str | None,
+    date: str | None,
+    category: str | None,
+    since: str | None,
+    until: str | None,
+    limit: int | None,
+) -> tuple[list[Tip], bool, str]:
+    """The tips to export, whether they form a digest, and the heading above them."""
+    from tipweek.errors import BadInput, NotFound
+    from tipweek.select import tip_for_day, tip_for_week
+    from tipweek.store import find_tip
+
+    if any(v is not None for v in (category, since, until, limit)):
+        if tip_id is not None:
+            raise BadInput(
+                "a digest (--category, --since, --until, --limit) takes no tip id",
+                hint="leave out the id to send every matching tip in one message",
+            )
+        if date is not None:
+            raise BadInput("--date picks the tip of a day or week; a digest uses --since and --until")
+        tips = st.store.tips(st.filters(category, since, until), limit)
+        if not tips:
+            raise NotFound("no tips match those filters")
+        return tips, True, "Tips of the Week"
+    which = (tip_id or "week").strip()
+    if which.lower() == "week":
+        return [tip_for_week(st.store, st.date(date)).tip], False, "Tip of the Week"
+    if which.lower() == "today":
+        return [tip_for_day(st.store, st.date(date)).tip], False, "Tip of the Day"
+    if date is not None:
+        raise BadInput("--date goes with 'today' or 'week', not with a tip id")
+    return [find_tip(st.store, which)], False, "Tip of the Week"
+
+
+def _write_stdout(data: bytes) -> None:
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    tip_id: TipArg = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            metavar="F",
+            help="eml, html, text, markdown, json, fortune or svg; default: from the -o extension "
+            "(eml if none), or text on stdout.",
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write to this file instead of stdout."),
+    ] = None,
+    force: ForceOpt = False,
+    to: ToOpt = None,
+    cc: CcOpt = None,
+    sender: FromOpt = None,
+    subject: SubjectOpt = None,
+    date: DateOpt = None,
+    category: CategoryOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    limit: LimitOpt = None,
+) -> None:
+    """Export a tip (this week's by default) as an email draft, HTML, text, Markdown and more.
+
+    An .eml file opens in Outlook, Apple Mail or Thunderbird as a new message ready to
+    send. --category, --since, --until or --limit (instead of an id) export a digest of
+    the matching tips, newest first, in one document.
+
+    **Examples**
+
+        tip export -o tip.eml                     this week's tip as an email draft
+        tip export today --format html -o tip.html
+        tip export greet --format markdown        one tip as Markdown, on stdout
+        tip export --category empathy --limit 5 -o digest.eml --to team@example.org
+        tip export --format fortune --since 2026-01-01 -o tips && strfile tips
+        tip export week --format svg -o tip.svg --force
+    """
+    from tipweek.exporters import ExportOptions, format_for
+    from tipweek.exporters import export as render
+    from tipweek.fsutil import atomic_write
+    from tipweek.text import one_line
+
+    st = state(ctx)
+    name = format_for(fmt, output)
+    tips, digest, label = _select(st, tip_id, date, category, since, until, limit)
+    options = ExportOptions.from_config(
+        st.config, subject=subject, sender=sender, to=to or (), cc=cc or (), digest=digest, label=label
+    )
+    data = render(tips, name, options)
+    if output is None:
+        _write_stdout(data)
+        return
+    atomic_write(output, data, overwrite=force)
+    typer.echo(
+        f"wrote {one_line(str(output))} ({name}, {len(tips)} tip{'s' if len(tips) != 1 else ''})", err=True
+    )
+
+
+@app.command()
+def send(
+    ctx: typer.Context,
+    tip_id: TipArg = None,
+    to: ToOpt = None,
+    cc: CcOpt = None,
+    bcc: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--bcc", metavar="ADDR", help="Blind copy (repeatable): in the envelope, never in the headers."
+        ),
+    ] = None,
+    sender: FromOpt = None,
+    subject: SubjectOpt = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the message; send nothing.")] = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Send even if the log shows this tip already went to these recipients."),
+    ] = False,
+    date: DateOpt = None,
+    category: CategoryOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    limit: LimitOpt = None,
+) -> None:
+    """Email a tip (this week's by default) through the SMTP server in the config.
+
+    The [smtp] table of the config file gives host, port, security (starttls, ssl or
+    none) and username; the password comes from the environment variable named by
+    password_env, never from a file. Every message sent is logged, and sending the same
+    tip to the same recipients again needs --force.
+
+    **Examples**
+
+        tip send --to team@example.org --dry-run  look before you send
+        tip send --to team@example.org
+        tip send today --to '"Doe, Jane" <jane@example.org>' --bcc lead@example.org
+        tip send greet --to team@example.org --subject 'This week: {title}'
+        tip send --category empathy --limit 3 --to team@example.org
+    """
+    from dataclasses import replace
+
+    from tipweek import mail
+    from tipweek.errors import BadInput
+    from tipweek.exporters import ExportOptions
+    from tipweek.text import shown
+
+    st = state(ctx)
+    tips, digest, label = _select(st, tip_id, date, category, since, until, limit)
+    options = replace(
+        ExportOptions.from_config(
+            st.config, subject=subject, sender=sender, to=to or (), cc=cc or (), digest=digest, label=label
+        ),
+        unsent=False,
+    )
+    message = mail.build_message(tips, options)
+    recipients = mail.unique_recipients(
+        mail.parse_addresses(options.to, "--to or [export] to"),
+        mail.parse_addresses(options.cc, "--cc"),
+        mail.parse_addresses(bcc or (), "--bcc"),
+    )
+    if not recipients:
+        raise BadInput("no recipients", hint="give --to, or set [export] to in the config")
+    ids = [t.id for t in tips]
+    what = f"'{shown(tips[0].title)}'" if len(tips) == 1 else f"{len(tips)} tips"
+    earlier = (
+        mail.already_sent(st.paths.send_log, ids[0], recipients)
+        if len(ids) == 1
+        else mail.digest_sent(st.paths.send_log, ids, recipients)
+    )
+    repeat = f"{what} already went to these recipients on {earlier[-1]}" if earlier else ""
+    if dry_run:
+        _write_stdout(mail.message_bytes(message, linesep="\n"))
+        if repeat:
+            report(repeat, kind="warning")
+        typer.echo(
+            f"dry run: nothing sent; would send {what} to {len(recipients)} recipient(s): "
+            + ", ".join(recipients),
+            err=True,
+        )
+        return
+    if repeat and not force:
+        if sys.stdin.isatty() and sys.stderr.isatty():
+            if not typer.confirm(f"{repeat}. Send it again?", default=False, err=True):
+                raise typer.Exit(ExitCode.FAILURE)
+        else:
+            report(repeat, kind="warning", hint="use --force to send it again")
+            raise typer.Exit(ExitCode.FAILURE)
+    delivery = mail.deliver(
+        message, recipients, st.config.smtp, log_path=st.paths.send_log, tip_ids=ids, env=st.env
+    )
+    typer.echo(f"sent {what} to {len(delivery.accepted)} recipient(s)")
+    if delivery.log_error:
+        report(delivery.log_error, kind="warning", hint="the message was sent")

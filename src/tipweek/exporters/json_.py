@@ -1,0 +1,18 @@
+"""Tips as JSON: the same objects `--json` prints, one object for a tip, a list for a digest."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from tipweek.model import Tip
+
+if TYPE_CHECKING:
+    from tipweek.exporters import ExportOptions
+
+
+def export(tips: Sequence[Tip], options: ExportOptions) -> str:
+    import json
+
+    data = [t.to_json() for t in tips] if options.digest or len(tips) > 1 else tips[0].to_json()
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
