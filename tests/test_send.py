@@ -395,3 +395,13 @@ def test_parse_addresses_keeps_quoted_commas() -> None:
         ("Doe, Jane", "jane@example.org"),
         ("", "bob@example.org"),
     ]
+
+
+def test_week_unsent_warns_after_a_send(sample, run, smtp: Server, isolated: Path) -> None:
+    configure(isolated, smtp.port)
+    assert run("week", "--unsent", "--short").exit_code == 0
+    assert run("send", "week", "--to", "team@example.org").exit_code == 0
+    again = run("week", "--unsent", "--short")
+    assert again.exit_code == 1
+    assert again.stdout == ""
+    assert "'explain-the-wait' was already sent" in again.stderr

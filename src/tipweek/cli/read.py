@@ -104,6 +104,10 @@ def week(
     short: ShortOpt = False,
     as_json: JsonOpt = False,
     pager: PagerOpt = False,
+    unsent: Annotated[
+        bool,
+        typer.Option("--unsent", help="Exit 1 with a warning if `tip send` already sent this tip."),
+    ] = False,
 ) -> None:
     """Show the tip of the week (ISO week, Monday to Sunday).
 
@@ -116,6 +120,7 @@ def week(
         tip week --short
         tip week --date 'next week'
         tip week --date 2026-W05 --category 'service recovery'
+        tip week --unsent && tip send week --to team@example.org
     """
     from tipweek.dates import week_label
     from tipweek.select import tip_for_week
@@ -123,6 +128,17 @@ def week(
     st = state(ctx)
     key = st.filters(category).category
     pick = tip_for_week(st.store, st.date(date), key)
+    if unsent:
+        from tipweek.mail import already_sent
+
+        sent = already_sent(st.paths.send_log, pick.tip.id)
+        if sent:
+            from tipweek.cli.app import fail
+
+            fail(
+                f"'{pick.tip.id}' was already sent ({', '.join(s[:10] for s in sent)})",
+                hint="tip send week --force sends it again",
+            )
     _print_pick(
         st, pick, short=short, as_json=as_json, pager=pager, what=f"tip of the week {week_label(pick.start)}"
     )
