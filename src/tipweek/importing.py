@@ -125,7 +125,15 @@ def read_inputs(paths: Iterable[Path], fmt: str = "auto", categories: Sequence[s
                 )
             )
             continue
-        result = IMPORTERS[name](text, str(path), categories=categories)
+        try:
+            result = IMPORTERS[name](text, str(path), categories=categories)
+        except Exception as exc:  # an importer bug must not cost the user the other files
+            if os.environ.get("TIP_DEBUG"):
+                raise
+            inputs.problems.append(
+                Problem(str(path), None, f"could not be read ({type(exc).__name__}: {exc})")
+            )
+            continue
         inputs.tips.extend(result.tips)
         inputs.problems.extend(Problem(str(path), line, message) for line, message in result.problems)
     return inputs
@@ -186,13 +194,17 @@ def combine(incoming: Iterable[Tip]) -> list[Tip]:
     """The same post seen in several inputs (same title, dates that agree) becomes one tip:
     categories united, the full body preferred over a teaser, a date from any of them."""
     merged: list[Tip] = []
+    by_title: dict[str, list[int]] = {}
     for tip in incoming:
-        for index, seen in enumerate(merged):
-            if title_key(seen.title) == title_key(tip.title) and _dates_agree(seen, tip):
+        key = title_key(tip.title)
+        for index in by_title.get(key, ()):
+            seen = merged[index]
+            if _dates_agree(seen, tip):
                 full, other = (tip, seen) if seen.excerpt and not tip.excerpt else (seen, tip)
                 merged[index] = merge_tips(full, other)
                 break
         else:
+            by_title.setdefault(key, []).append(len(merged))
             merged.append(tip)
     return merged
 
@@ -202,7 +214,7 @@ def _content(tip: Tip) -> Tip:
 
 
 def describe(before: Tip, after: Tip) -> str:
-    """What a merge changes, for the table: "full body; + categories Retail; fills takeaway"."""
+    """What a merge changes, for the table: "adds categories Retail; fills takeaway"."""
     parts: list[str] = []
     if before.excerpt and not after.excerpt:
         parts.append("full body replaces the excerpt")
@@ -243,13 +255,23 @@ def plan_import(existing: Sequence[Tip], incoming: Sequence[Tip], update: bool) 
     """
     pool = list(existing)
     taken = {t.id for t in pool}
+    by_id: dict[str, list[int]] = {}
+    by_title: dict[str, list[int]] = {}
+    for i, t in enumerate(pool):  # indexes, so that big imports into big libraries stay fast
+        by_id.setdefault(t.id, []).append(i)
+        by_title.setdefault(title_key(t.title), []).append(i)
     actions: list[Action] = []
     for tip in combine(incoming):
-        index = next((i for i, t in enumerate(pool) if same_tip(t, tip)), None)
+        candidates = sorted({*by_id.get(tip.id, ()), *by_title.get(title_key(tip.title), ())})
+        index = next((i for i in candidates if same_tip(pool[i], tip)), None)
         if index is None:
             new_id = _free_id(tip.id, taken)
             taken.add(new_id)
-            note = f"id {tip.id} is taken" if new_id != tip.id else ""
+            notes = [
+                "excerpt" if tip.excerpt else "",
+                f"id {tip.id} is taken" if new_id != tip.id else "",
+            ]
+            note = "; ".join(n for n in notes if n)
             actions.append(Action("create", replace(tip, id=new_id), None, note))
             continue
         current = pool[index]

@@ -1,1 +1,321 @@
-"""Commands: placeholder until its module is written."""
+"""Authoring commands: add, edit, rm. They only ever write into writable libraries."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from tipweek.cli.app import ExitCode, app, err_console, report, state
+from tipweek.errors import BadInput, LibraryError
+
+if TYPE_CHECKING:
+    from tipweek.cli.app import State
+    from tipweek.library import LibrarySource
+    from tipweek.model import Tip
+
+IntoOpt = Annotated[
+    Path | None,
+    typer.Option("--into", metavar="LIB", help="Write into this library folder instead of your own library."),
+]
+IdArg = Annotated[str, typer.Argument(metavar="ID", help="The tip's id, or a unique start of it.")]
+REQUIRED = {"title": "--title", "categories": "--category", "body": "--body"}
+
+
+def interactive() -> bool:
+    """Whether someone is at the keyboard to answer questions (tests replace this)."""
+    return sys.stdin.isatty()
+
+
+def target_library(st: State, into: Path | None) -> LibrarySource:
+    """`--into` or the user's library, never the bundled one."""
+    from tipweek.authoring import guard_target
+
+    return guard_target(st.sources, st.writable(into))
+
+
+def _target_tips(target: LibrarySource) -> list[Tip]:
+    from tipweek.library import load
+
+    return list(load([target]).tips) if target.path.is_dir() else []
+
+
+def _read_body_file(name: str) -> str:
+    if name == "-":
+        return sys.stdin.read()
+    try:
+        return Path(name).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise BadInput(f"cannot read the body file {name}: {reason}") from None
+
+
+def _ask_missing(fields: dict[str, Any], missing: list[str]) -> None:
+    from rich.prompt import Prompt
+
+    console = err_console()  # stdout carries only the new tip's id
+    for key in missing:
+        while not fields.get(key):
+            if key == "title":
+                fields["title"] = Prompt.ask("Title", console=console).strip()
+            elif key == "categories":
+                answer = Prompt.ask("Categories (comma-separated)", console=console)
+                fields["categories"] = [c.strip() for c in answer.split(",") if c.strip()]
+            else:
+                fields["body"] = Prompt.ask(
+                    "Body (one paragraph; use --edit for more)", console=console
+                ).strip()
+
+
+def _reopen(error: Exception) -> bool:
+    """On a terminal, show the error and offer to fix it in the editor again."""
+    if not interactive():
+        return False
+    from rich.prompt import Confirm
+
+    report(str(error))
+    return Confirm.ask("Open the editor again to fix it?", default=True, console=err_console())
+
+
+def _edit_new(st: State, fields: dict[str, Any], target: LibrarySource, preferred: str) -> Tip:
+    """`tip add --edit`: the template in the editor until it is a valid, new tip."""
+    from tipweek import authoring
+    from tipweek.errors import TipFileError
+
+    draft = authoring.write_draft(authoring.template(fields, st.today))
+    while True:
+        try:
+            authoring.run_editor(draft, st.env)
+        except LibraryError as exc:
+            raise LibraryError(exc.message, hint=f"your draft is kept in {draft}") from None
+        text = draft.read_text(encoding="utf-8")
+        if authoring.is_empty_draft(text):
+            draft.unlink(missing_ok=True)
+            report("nothing added: the title and body were left empty", kind="note")
+            raise typer.Exit(ExitCode.FAILURE)
+        try:
+            tip = authoring.check_tip(text.encode("utf-8"), str(draft))
+            tip = tip.with_changes(
+                id=authoring.choose_id(tip.with_changes(id=""), _target_tips(target), preferred), path=""
+            )
+        except (TipFileError, BadInput) as exc:
+            if _reopen(exc):
+                continue
+            message = exc.problem if isinstance(exc, TipFileError) else exc.message
+            line = f"line {exc.line}: " if isinstance(exc, TipFileError) and exc.line else ""
+            raise BadInput(
+                f"the tip was not added: {line}{message}", hint=f"your draft is kept in {draft}"
+            ) from None
+        draft.unlink(missing_ok=True)
+        return tip
+
+
+@app.command()
+def add(
+    ctx: typer.Context,
+    title: Annotated[str | None, typer.Option("--title", "-t", help="The tip's title.")] = None,
+    date: Annotated[
+        str | None,
+        typer.Option(
+            "--date", "-d", help="Make it the tip of that week: 2026-06-24, 6/24/26, 'next monday'…"
+        ),
+    ] = None,
+    category: Annotated[
+        list[str] | None, typer.Option("--category", "-c", help="A category (repeatable; at least one).")
+    ] = None,
+    takeaway: Annotated[str | None, typer.Option("--takeaway", help="The tip in one sentence.")] = None,
+    summary: Annotated[str | None, typer.Option("--summary", help="A short summary for lists.")] = None,
+    tag: Annotated[list[str] | None, typer.Option("--tag", help="A tag (repeatable).")] = None,
+    body: Annotated[str | None, typer.Option("--body", "-b", help="The tip's text (Markdown).")] = None,
+    body_file: Annotated[
+        str | None,
+        typer.Option(
+            "--body-file", metavar="FILE", help="Read the body from a file, or from stdin with '-'."
+        ),
+    ] = None,
+    into: IntoOpt = None,
+    edit: Annotated[
+        bool,
+        typer.Option(
+            "--edit",
+            "-e",
+            help="Write the tip in your editor ($VISUAL or $EDITOR), starting from a template.",
+        ),
+    ] = False,
+    copy_of: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            metavar="ID",
+            help="Start from a copy of this tip (keeping its id, so that your copy replaces a bundled tip).",
+        ),
+    ] = None,
+) -> None:
+    """Add a tip to your library and print its id.
+
+    Give the title, a category and the body as options; in a terminal, whatever is missing is
+    asked for. With `--edit` the tip is written in your editor from a filled-in template and
+    checked before it is saved. New tips go into your own library (or `--into`), never into
+    the bundled one. A tip with the same title as one already in that library is refused.
+
+    **Examples**
+
+        tip add --title 'Name the Next Step' --category 'Service Recovery' --body 'Before…'
+        tip add -t 'Greet the Queue' -c Retail --date 2026-06-29 --body-file greet.md
+        cat notes.md | tip add -t 'Say It Twice' -c Teamwork --body-file -
+        tip add --edit --category Empathy          write it in your editor
+        tip add --edit --from explain-the-wait     your own version of a bundled tip
+    """
+    from tipweek import authoring
+    from tipweek.library import write_tip
+
+    st = state(ctx)
+    target = target_library(st, into)
+    if body is not None and body_file is not None:
+        raise BadInput("give either --body or --body-file, not both")
+    fields: dict[str, Any] = {
+        "title": (title or "").strip(),
+        "date": st.date(date) if date else None,
+        "categories": [c.strip() for c in category or [] if c.strip()],
+        "tags": list(tag or []),
+        "takeaway": takeaway or "",
+        "summary": summary or "",
+        "body": _read_body_file(body_file) if body_file is not None else (body or ""),
+    }
+    preferred = ""
+    if copy_of:
+        from tipweek.store import find_tip
+
+        original = find_tip(st.store, copy_of)
+        preferred = original.id
+        for key in ("title", "date", "categories", "tags", "takeaway", "summary", "body", "author", "source"):
+            if not fields.get(key):
+                fields[key] = getattr(original, key)
+    if edit:
+        tip = _edit_new(st, fields, target, preferred)
+    else:
+        missing = [key for key in REQUIRED if not str(fields[key]).strip() or fields[key] == []]
+        if missing and not interactive():
+            raise BadInput(
+                "missing " + ", ".join(REQUIRED[k] for k in missing),
+                hint="give them as options, use --edit, or run `tip add` in a terminal to be asked",
+            )
+        _ask_missing(fields, missing)
+        tip = authoring.build_tip(fields)
+        tip = tip.with_changes(id=authoring.choose_id(tip, _target_tips(target), preferred))
+    path = write_tip(target, tip)
+    shadowed = st.store.get_exact(tip.id)
+    if shadowed is not None and shadowed.path and Path(shadowed.path) != path:
+        report(f"'{tip.id}' now also exists in {shadowed.path}; the library read last wins", kind="note")
+    err_console().print(f"added {path}", markup=False, highlight=False, soft_wrap=True)
+    typer.echo(tip.id)
+
+
+@app.command()
+def edit(ctx: typer.Context, tip_id: IdArg) -> None:
+    """Open a tip's file in your editor ($VISUAL or $EDITOR) and check it after saving.
+
+    If the saved file is not a valid tip you are asked to fix it (in a terminal); otherwise
+    the original is put back from the backup kept beside it and the command exits with 1.
+    Only tips in your own (writable) libraries can be edited; for a bundled tip, make your
+    own copy with `tip add --edit --from ID`.
+
+    **Examples**
+
+        tip edit greet-the-second-customer
+        tip edit greet                       a unique start of an id is enough
+        EDITOR='code --wait' tip edit greet
+    """
+    from tipweek import authoring
+    from tipweek.errors import TipFileError
+    from tipweek.store import find_tip
+
+    st = state(ctx)
+    tip = find_tip(st.store, tip_id)
+    path = Path(tip.path)
+    source = authoring.source_of(st.sources, path)
+    if source is None or not source.writable:
+        where = f"the {source.name} library" if source else "a library this command cannot change"
+        raise LibraryError(
+            f"'{tip.id}' is in {where}, which is read-only",
+            hint=f"make your own copy with `tip add --edit --from {tip.id}`",
+        )
+    backup, original = authoring.make_backup(path)
+    while True:
+        try:
+            authoring.run_editor(path, st.env)
+        except LibraryError:
+            authoring.restore_backup(path, backup)  # an editor that failed saved nothing we want
+            raise
+        try:
+            edited = path.read_bytes()
+            if edited == original:
+                authoring.discard_backup(backup)
+                report(f"no changes to {path}", kind="note")
+                return
+            authoring.check_tip(edited, str(path))
+        except (OSError, TipFileError) as exc:
+            problem = exc if isinstance(exc, TipFileError) else LibraryError(f"cannot read {path}: {exc}")
+            if _reopen(problem):
+                continue
+            kept = _keep_rejected(path)
+            authoring.restore_backup(path, backup)
+            raise LibraryError(
+                f"{problem}; the original was restored from {backup.name}",
+                hint=(f"your edit is kept in {kept}; " if kept else "")
+                + f"run `tip edit {tip.id}` to try again",
+            ) from None
+        break
+    authoring.discard_backup(backup)
+    err_console().print(f"saved {path}", markup=False, highlight=False, soft_wrap=True)
+    typer.echo(tip.id)
+
+
+def _keep_rejected(path: Path) -> Path | None:
+    """Keep a copy of an edit that did not validate, so the work is not lost."""
+    from tipweek.fsutil import atomic_write
+
+    rejected = path.with_name(f".{path.name}.rejected")
+    try:
+        atomic_write(rejected, path.read_bytes(), overwrite=True)
+    except (OSError, LibraryError):
+        return None
+    return rejected
+
+
+@app.command("rm")
+def rm(
+    ctx: typer.Context,
+    tip_id: IdArg,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Remove a tip from your library (bundled tips cannot be removed).
+
+    Asks first in a terminal; elsewhere --yes is required.
+
+    **Examples**
+
+        tip rm greet-the-second-customer
+        tip rm greet --yes
+    """
+    from tipweek.library import remove_tip
+    from tipweek.store import find_tip
+    from tipweek.text import one_line
+
+    st = state(ctx)
+    tip = find_tip(st.store, tip_id)
+    if not yes:
+        if not interactive():
+            raise BadInput(f"not removing '{tip.id}' without confirmation", hint="use --yes")
+        from rich.prompt import Confirm
+        from rich.text import Text
+
+        question = Text(f"Remove '{one_line(tip.title)}' ({tip.path})?")
+        if not Confirm.ask(question, default=False, console=err_console()):
+            report("nothing removed", kind="note")
+            raise typer.Exit(ExitCode.FAILURE)
+    path = remove_tip(st.sources, tip)
+    err_console().print(f"removed {path}", markup=False, highlight=False, soft_wrap=True)
+    typer.echo(tip.id)

@@ -1,0 +1,201 @@
+"""Writing tips by hand: the editor template, running the editor, ids, backups.
+
+Nothing here prints or prompts; `tipweek.cli.authoring` does the talking. Every write goes
+through `library.write_tip` or `fsutil.atomic_write`, so an interrupted command leaves either
+the old file or the new one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shlex
+import subprocess
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from tipweek.errors import BadInput, LibraryError
+from tipweek.library import LibrarySource
+from tipweek.model import Tip, TipValueError, tip_from_dict
+from tipweek.text import shown, slugify, title_key
+
+TEMPLATE_INTRO = """\
+# A new tip. Fill in at least the title, one category and the body, then save and close
+# the editor. Lines starting with # are ignored; leave the title and body empty to cancel.
+# A date schedules the tip as that week's tip: remove the # before `date` to set one.
+# The body is Markdown: blank lines between paragraphs, "- " for bullet points.
+"""
+
+
+def _toml_value(value: Any) -> str:
+    import tomli_w
+
+    return tomli_w.dumps({"v": value}, multiline_strings=True).strip()[len("v = ") :]
+
+
+def template(fields: Mapping[str, Any], today: dt.date) -> str:
+    """The TOML the editor opens for `tip add --edit`, with the fields given so far filled in."""
+    lines = [TEMPLATE_INTRO]
+    lines.append(f"title = {_toml_value(fields.get('title') or '')}")
+    date = fields.get("date")
+    lines.append(f"date = {date.isoformat()}" if date else f"# date = {today.isoformat()}")
+    for key in ("categories", "tags"):
+        lines.append(f"{key} = [{', '.join(_toml_value(str(v)) for v in fields.get(key) or ())}]")
+    for key in ("author", "source", "summary", "takeaway"):
+        lines.append(f"{key} = {_toml_value(fields.get(key) or '')}")
+    body = str(fields.get("body") or "").strip("\n")
+    quoted = _toml_value(f"{body}\n") if body else '"""\n\n"""'
+    lines.append(f"body = {quoted}")
+    return "\n".join(lines) + "\n"
+
+
+def is_empty_draft(text: str) -> bool:
+    """True when the user left the title and body empty: they cancelled."""
+    import tomllib
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return False
+    return not str(data.get("title", "")).strip() and not str(data.get("body", "")).strip()
+
+
+def check_tip(data: bytes, path: str) -> Tip:
+    """Validate a tip file's bytes as the library will read them; every failure is a
+    `TipFileError` (even TOML nested too deeply for the parser)."""
+    from tipweek.errors import TipFileError
+    from tipweek.library import parse_tip
+
+    try:
+        return parse_tip(data, path)
+    except RecursionError:
+        raise TipFileError(path, None, "invalid TOML: nested too deeply") from None
+
+
+def write_draft(text: str) -> Path:
+    """A private temporary file for the editor; the caller removes it."""
+    fd, name = tempfile.mkstemp(prefix="tip-draft-", suffix=".toml")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    return Path(name)
+
+
+def editor_command(path: Path, env: Mapping[str, str]) -> list[str]:
+    """`$VISUAL`, else `$EDITOR`, else `vi`, split like a shell would, then the file."""
+    editor = env.get("VISUAL", "").strip() or env.get("EDITOR", "").strip() or "vi"
+    try:
+        words = shlex.split(editor)
+    except ValueError:
+        raise BadInput(
+            f"cannot understand the editor command '{shown(editor)}'",
+            hint="check the quotes in $VISUAL or $EDITOR",
+        ) from None
+    return [*words, str(path)]
+
+
+def run_editor(path: Path, env: Mapping[str, str]) -> None:
+    """Open the editor on `path` and wait for it; a failed editor is an error, not a save."""
+    command = editor_command(path, env)
+    try:
+        status = subprocess.run(command, check=False).returncode
+    except OSError as exc:
+        raise LibraryError(
+            f"cannot run the editor '{shown(command[0])}': {exc.strerror or exc}",
+            hint="set $VISUAL or $EDITOR to your editor",
+        ) from None
+    if status != 0:
+        raise LibraryError(f"the editor exited with status {status}; nothing was saved")
+
+
+def build_tip(fields: Mapping[str, Any], *, id: str = "") -> Tip:
+    """A validated tip from command-line fields; a bad field is bad input naming it."""
+    data = {key: value for key, value in fields.items() if value not in (None, "", [], ())}
+    if "categories" in data:
+        data["categories"] = list(data["categories"])
+    if "tags" in data:
+        data["tags"] = list(data["tags"])
+    try:
+        return tip_from_dict(data, id=id or slugify(str(data.get("title", ""))))
+    except TipValueError as exc:
+        raise BadInput(str(exc)) from None
+
+
+def choose_id(tip: Tip, in_target: Iterable[Tip], preferred: str = "") -> str:
+    """The new tip's id: its title's slug, or `slug-2`… when another tip has that id.
+
+    A tip with the same title (and a date that agrees) is a duplicate and is refused.
+    """
+    tips = list(in_target)
+    for other in tips:
+        same_date = other.date is None or tip.date is None or other.date == tip.date
+        if title_key(other.title) == title_key(tip.title) and same_date:
+            raise BadInput(
+                f"the library already has a tip titled '{shown(other.title)}' (id {other.id})",
+                hint=f"choose a different title, or change that one with `tip edit {other.id}`",
+            )
+    taken = {t.id for t in tips}
+    base = preferred or tip.id or slugify(tip.title)
+    candidate, number = base, 2
+    while candidate in taken:
+        candidate, number = f"{base}-{number}", number + 1
+    return candidate
+
+
+def source_of(sources: Sequence[LibrarySource], path: Path) -> LibrarySource | None:
+    """The library a file belongs to (the innermost, when libraries are nested)."""
+    absolute = path.absolute()
+    holders = [s for s in sources if s.path.absolute() in absolute.parents]
+    return max(holders, key=lambda s: len(s.path.absolute().parts), default=None)
+
+
+def guard_target(sources: Sequence[LibrarySource], target: LibrarySource) -> LibrarySource:
+    """Refuse a target that is (or is inside) a read-only library such as the bundled one."""
+    where = target.path.absolute()
+    for source in sources:
+        root = source.path.absolute()
+        if not source.writable and (where == root or root in where.parents):
+            raise LibraryError(
+                f"{target.path} is the {source.name} library, which is read-only",
+                hint="write to your own library (leave out --into) or another folder",
+            )
+    return target
+
+
+def backup_path(path: Path) -> Path:
+    """`.name.bak` beside the file: hidden, so libraries never read it as a tip."""
+    return path.with_name(f".{path.name}.bak")
+
+
+def make_backup(path: Path) -> tuple[Path, bytes]:
+    """Copy a tip file before editing it; fails early if its folder cannot be written."""
+    from tipweek.fsutil import atomic_write
+
+    try:
+        original = path.read_bytes()
+    except OSError as exc:
+        raise LibraryError(f"cannot read {path}: {exc.strerror or exc}") from None
+    backup = backup_path(path)
+    atomic_write(backup, original, overwrite=True)
+    return backup, original
+
+
+def restore_backup(path: Path, backup: Path) -> None:
+    """Put the original back (an atomic rename, so the tip is never half-restored)."""
+    try:
+        os.replace(backup, path)
+    except OSError as exc:
+        raise LibraryError(
+            f"cannot restore {path} from {backup}: {exc.strerror or exc}",
+            hint=f"copy {backup} over {path} by hand",
+        ) from None
+
+
+def discard_backup(backup: Path) -> None:
+    try:
+        backup.unlink()
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        raise LibraryError(f"cannot remove the backup {backup}: {exc.strerror or exc}") from None

@@ -1,0 +1,59 @@
+"""Importers: each input format is one module that turns text into tips, never raising.
+
+An importer is a function `(text, source, *, categories=()) -> ImportResult`. `source` names the
+input (a path) for messages; `categories` are extra categories the user asked every imported tip
+to get (fortune cookies, which have none, get only these). Problems come back as
+`(line, message)` pairs so that one bad entry never hides the good ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Protocol
+
+from tipweek.model import Tip
+from tipweek.text import category_key
+
+
+@dataclass
+class ImportResult:
+    """The tips read from one input, and what could not be read (line numbers where known)."""
+
+    tips: list[Tip] = field(default_factory=list)
+    problems: list[tuple[int | None, str]] = field(default_factory=list)
+
+
+class Importer(Protocol):
+    def __call__(self, text: str, source: str, *, categories: Sequence[str] = ()) -> ImportResult: ...
+
+
+def add_categories(tip: Tip, extra: Sequence[str]) -> Tip:
+    """The tip with `extra` categories appended, skipping ones it already has (by category key)."""
+    have = {category_key(c) for c in tip.categories}
+    more = [c.strip() for c in extra if c.strip() and category_key(c) not in have]
+    return tip.with_changes(categories=(*tip.categories, *dict.fromkeys(more))) if more else tip
+
+
+def _registry() -> tuple[dict[str, Importer], list[tuple[str, Callable[[str], bool]]], dict[str, str]]:
+    from tipweek.importers import archive, fortune, json_, markdown
+
+    modules = (archive, markdown, json_, fortune)  # the order content is sniffed in
+    importers: dict[str, Importer] = {m.NAME: m.parse for m in modules}
+    sniffers = [(m.NAME, m.sniff) for m in modules]
+    suffixes = {suffix: m.NAME for m in modules for suffix in m.SUFFIXES}
+    return importers, sniffers, suffixes
+
+
+IMPORTERS, _SNIFFERS, _SUFFIXES = _registry()
+#: Format names, for `--format` and messages.
+FORMATS: tuple[str, ...] = tuple(IMPORTERS)
+
+
+def detect(text: str, path: str = "") -> str:
+    """The format of `text`, by content first and by file name second; "" when unknown."""
+    for name, sniff in _SNIFFERS:
+        if sniff(text):
+            return name
+    return _SUFFIXES.get(PurePath(path).suffix.lower(), "") if path else ""

@@ -1,0 +1,413 @@
+"""Blog archive pages saved as plain text (the shape is described in the archive format note).
+
+A page is a header line naming the archive's category, teaser entries (a dated title and the cut
+start of the post ending in "Read more"), then full posts (a title, a "Posted on … in <categories>"
+line and the body). Teasers become excerpts; full posts keep their body, minus trailing site
+promotion, and their closing one-sentence line becomes the takeaway. The text itself (curly
+quotes, no-break spaces) is kept as written.
+
+The parser never raises on odd input: whatever it cannot place becomes a problem with a line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from tipweek.importers import ImportResult, add_categories
+from tipweek.model import Tip, TipValueError, tip_from_dict
+from tipweek.text import category_key, clean, fold, slugify
+
+NAME = "archive"
+SUFFIXES: tuple[str, ...] = ()
+
+HEADER = re.compile(r"^(?P<name>\S.*?)\s+\|\s+(?P<site>.*?)\s+[-–]\s+Page\s+(?P<page>\d{1,9})\s*$")
+# `Title - 3/4/25`: the teaser's publication date (a hyphen, tolerating an en or em dash).
+TITLE_DATE = re.compile(r"^(?P<title>.*?\S)\s+[-–—]\s+(?P<date>\d{1,2}/\d{1,2}/\d{2})\s*$")
+# `Title – 9/2/14 TOW`: a tip-of-the-week date, with an en dash or a hyphen.
+TITLE_TOW = re.compile(r"^(?P<title>.*?\S)\s+[-–—]\s*(?P<date>\d{1,2}/\d{1,2}/\d{2})\s+TOW\s*$", re.I)
+# `Blog 5-6-19When …`: a date at the start of a body, often glued to the first word.
+BLOG_DATE = re.compile(
+    r"^Blog\s+(?P<m>\d{1,2})-(?P<d>\d{1,2})-(?:(?P<y4>(?:19|20)\d\d)(?!\d)|(?P<y2>\d\d))\s*"
+)
+POSTED = re.compile(r"^Posted\s+on\b(?P<when>.*?)\bin\b(?P<rest>.*)$", re.I)
+COMMENTS = re.compile(
+    r"\s*(?:(?:please\s+)?leave\s+a\s+comment|(?:\d+|no|one)\s+comments?|comments?\s+(?:are\s+)?(?:off|closed))"
+    r"\s*$",
+    re.I,
+)
+READ_MORE = re.compile(r"\s*\bRead\s+more\s*[»›→….]*\s*$", re.I)
+BULLET = re.compile(r"^\s*[•◦▪‣●○■□·*+-]\s+(?P<text>\S.*)$")
+NUMBERED = re.compile(r"^\s*(?P<n>\d{1,3})[.)]\s+(?P<text>\S.*)$")
+URL = re.compile(r"(?:https?://|www\.)\S+", re.I)
+# Site promotion that ends many posts, whatever the site: book and guide plugs, "interested in…",
+# "did you like this post?", subscribe and share lines, "first appeared on".
+PROMO = re.compile(
+    r"^(?:(?:read|download|get|grab|order|buy|pre-?order|check\s+out)\s+(?:our|my)\s+"
+    r"(?:(?:new|latest|free|recent)\s+)*(?:guide|book|e-?book|white\s*paper|report|newsletter|course|webinar"
+    r"|podcast|article|checklist)"
+    r"|interested\s+in\s+(?:improving|learning|training|more)"
+    r"|did\s+you\s+(?:like|enjoy|find)\s+this"
+    r"|here\s+are\s+(?:some\s+)?(?:other|more)\b"
+    r"|(?:other|more|related)\s+(?:\S+\s+){0,4}posts?\s*:"
+    r"|(?:subscribe|sign\s+up)\s+(?:to|for)\b"
+    r"|(?:follow|share|like)\s+(?:us|this)\b"
+    r"|you\s+(?:may|might)\s+also\s+(?:like|enjoy)"
+    r"|(?:this|the)\s+(?:post|article)\s+(?:first\s+)?appeared"
+    r"|(?:copyright|©))",
+    re.I,
+)
+SMALL_WORDS = frozenset(
+    {
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "but",
+        "by",
+        "for",
+        "in",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "v",
+        "vs",
+        "via",
+        "with",
+    }
+)
+MAX_TITLE = 300
+MAX_TAKEAWAY = 200
+SCAN_TAIL = 12
+
+
+def sniff(text: str) -> bool:
+    """An archive page's first line is `<archive name> | <site> - Page <N>`."""
+    first = text.lstrip("\ufeff\n").split("\n", 1)[0]
+    return bool(HEADER.match(first.strip()))
+
+
+def two_digit_year(yy: int) -> int:
+    # Two-digit years: 00–69 are 2000–2069 and 70–99 are 1970–1999 (the POSIX strptime pivot).
+    return 2000 + yy if yy < 70 else 1900 + yy
+
+
+def make_date(month: str, day: str, year: str) -> dt.date | None:
+    """A real date from US month/day/year parts (two- or four-digit year), else None."""
+    try:
+        y = int(year)
+        return dt.date(two_digit_year(y) if len(year) <= 2 else y, int(month), int(day))
+    except (ValueError, OverflowError):
+        return None
+
+
+def canonical_category(name: str) -> str:
+    """`customer service` → `Customer Service`; names with capitals are already as intended."""
+    name = " ".join(name.split())
+    if name != name.lower():
+        return name
+    words = name.split(" ")
+    return " ".join(w if (i and w in SMALL_WORDS) else w[:1].upper() + w[1:] for i, w in enumerate(words))
+
+
+@dataclass
+class Block:
+    """Consecutive non-blank lines; `line` is the 1-based line number of the first."""
+
+    line: int
+    lines: list[str]
+
+    @property
+    def first(self) -> str:
+        return self.lines[0].strip()
+
+    @property
+    def last(self) -> str:
+        return self.lines[-1].strip()
+
+    @property
+    def single(self) -> bool:
+        return len(self.lines) == 1 and len(self.first) <= MAX_TITLE
+
+
+def is_pagination(line: str) -> bool:
+    """`« Previous 1 2 … 7 8 Next »`: page links, not a tip."""
+    words = r"\b(?:previous|prev|next|older|newer)(?:\s+(?:page|posts|entries))?\b"
+    if not re.search(words, line, re.I):
+        return False
+    return not re.sub(words + r"|[«»‹›←→]|\.\.\.|…|\d+|\s", "", line, flags=re.I)
+
+
+def split_blocks(lines: Sequence[str], start: int) -> list[Block]:
+    blocks: list[Block] = []
+    current: Block | None = None
+    for number, line in enumerate(lines[start:], start=start + 1):
+        if not line.strip() or is_pagination(line):
+            current = None
+            continue
+        if current is None:
+            current = Block(number, [])
+            blocks.append(current)
+        current.lines.append(line.rstrip())
+    return blocks
+
+
+def split_title(raw: str) -> tuple[str, dt.date | None, str]:
+    """Strip trailing ` - M/D/YY` and ` – M/D/YY TOW` from a title; returns (title, date, problem)."""
+    title, date, problem = raw.strip(), None, ""
+    for pattern in (TITLE_DATE, TITLE_TOW):
+        match = pattern.match(title)
+        if match:
+            title = match.group("title").strip()
+            month, day, year = match.group("date").split("/")
+            found = make_date(month, day, year)
+            if found is None:
+                problem = f"'{match.group('date')}' is not a real date; the tip is imported undated"
+            date = found or date  # a TOW date, checked second, wins: it is the tip's own week
+    return title, date, problem
+
+
+def block_paragraphs(block: Block) -> list[str]:
+    """A block as Markdown paragraphs: bullet lines become list items, other lines are joined."""
+    groups: list[tuple[bool, list[str]]] = []
+    for line in block.lines:
+        bullet, numbered = BULLET.match(line), NUMBERED.match(line)
+        if bullet:
+            item = "- " + bullet.group("text").strip()
+        elif numbered:
+            item = f"{numbered.group('n')}. " + numbered.group("text").strip()
+        else:
+            item = ""
+        is_item = bool(item)
+        text = item or line.strip()
+        if groups and groups[-1][0] == is_item:
+            groups[-1][1].append(text)
+        else:
+            groups.append((is_item, [text]))
+    return [("\n" if is_item else " ").join(texts) for is_item, texts in groups]
+
+
+def is_promo(paragraph: str) -> bool:
+    text = fold(paragraph).strip()
+    if PROMO.match(text):
+        return True
+    if "\n" in text or len(text) > 300:
+        return False
+    # A short line that is, or points at, a web address: "See more at …", a bare URL.
+    return bool(URL.search(text))
+
+
+def is_link_like(paragraph: str) -> bool:
+    """A short line without a full stop: a post title in a "related posts" list."""
+    text = paragraph.strip()
+    return "\n" not in text and len(text) <= 120 and not text.endswith((".", "!", ":", ";", "”", '"'))
+
+
+def strip_boilerplate(paragraphs: list[str]) -> list[str]:
+    """Drop the trailing run of site promotion (and the related-post links that follow it)."""
+    cut = len(paragraphs)
+    for index in range(len(paragraphs) - 1, max(-1, len(paragraphs) - 1 - SCAN_TAIL), -1):
+        paragraph = paragraphs[index]
+        if is_promo(paragraph):
+            cut = index
+        elif not is_link_like(paragraph):
+            break
+    return paragraphs[:cut]
+
+
+def sentence_count(text: str) -> int:
+    return len(re.findall(r"[.!?…]+[\"”’')\]]*(?=\s|$)", text.strip()))
+
+
+def closing_takeaway(paragraphs: list[str]) -> str:
+    """The body's last paragraph when it is one short sentence: the tip in a line."""
+    if not paragraphs:
+        return ""
+    last = paragraphs[-1].strip()
+    if "\n" in last or len(last) > MAX_TAKEAWAY or len(last.split()) < 3:
+        return ""
+    if BULLET.match(last) or NUMBERED.match(last) or URL.search(last):
+        return ""
+    if not re.search(r"[.!?…][\"”’')\]]*$", last) or sentence_count(last) > 1:
+        return ""
+    return last
+
+
+def parse_posted(line: str) -> tuple[list[str], dt.date | None, str]:
+    """The categories (and any date and author) of a `Posted on … in A, B  N Comments` line."""
+    match = POSTED.match(line)
+    if not match:
+        return [], None, ""
+    rest = COMMENTS.sub("", match.group("rest"))
+    categories = [canonical_category(c.strip()) for c in rest.split(",") if c.strip()]
+    when, author = match.group("when").strip(), ""
+    if re.search(r"\bby\b", when):
+        when, author = (part.strip() for part in re.split(r"\bby\b", when, maxsplit=1))
+    return categories, _loose_date(when), author
+
+
+def _loose_date(text: str) -> dt.date | None:
+    text = " ".join(text.split())
+    numeric = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})", text)
+    if numeric:
+        return make_date(*numeric.groups())
+    for form in ("%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text, form).date()
+        except ValueError:
+            continue
+    return None
+
+
+def unite(*groups: Sequence[str]) -> list[str]:
+    """Categories from several places, each once (compared by category key), first spelling kept."""
+    seen: dict[str, str] = {}
+    for group in groups:
+        for name in group:
+            key = category_key(name)
+            if key and key not in seen:
+                seen[key] = name
+    return list(seen.values())
+
+
+class Page:
+    """One archive page being read: its category, source site and the problems found."""
+
+    def __init__(self, text: str, source: str) -> None:
+        self.source = source
+        self.lines = clean(text).lstrip("\ufeff").split("\n")
+        self.result = ImportResult()
+        self.category = ""
+        self.site = ""
+
+    def problem(self, line: int | None, message: str) -> None:
+        self.result.problems.append((line, message))
+
+    def read(self) -> ImportResult:
+        start = next((i for i, line in enumerate(self.lines) if line.strip()), None)
+        if start is None:
+            self.problem(None, "empty file")
+            return self.result
+        header = HEADER.match(self.lines[start].strip())
+        if not header:
+            self.problem(
+                start + 1,
+                "not an archive page: the first line should be '<archive name> | <site> - Page <N>'",
+            )
+            return self.result
+        self.category = canonical_category(header.group("name"))
+        self.site = " ".join(header.group("site").split())
+        self.walk(split_blocks(self.lines, start + 1))
+        return self.result
+
+    # Where entries start: a one-line title, then a "Posted on" line or a teaser paragraph.
+    def is_post(self, blocks: list[Block], i: int) -> bool:
+        return i + 1 < len(blocks) and blocks[i].single and bool(POSTED.match(blocks[i + 1].first))
+
+    def is_teaser(self, blocks: list[Block], i: int) -> bool:
+        if i + 1 >= len(blocks) or not blocks[i].single or POSTED.match(blocks[i + 1].first):
+            return False
+        if READ_MORE.search(blocks[i + 1].last):
+            return not blocks[i].first.endswith(".") or bool(TITLE_DATE.match(blocks[i].first))
+        # A dated title whose teaser lost its "Read more": the next entry (or the end) follows.
+        after = i + 2
+        return bool(TITLE_DATE.match(blocks[i].first)) and (
+            after >= len(blocks)
+            or self.is_post(blocks, after)
+            or (
+                after + 1 < len(blocks)
+                and blocks[after].single
+                and bool(READ_MORE.search(blocks[after + 1].last))
+            )
+        )
+
+    def starts(self, blocks: list[Block], i: int) -> bool:
+        return self.is_post(blocks, i) or self.is_teaser(blocks, i)
+
+    def walk(self, blocks: list[Block]) -> None:
+        i = 0
+        while i < len(blocks):
+            if self.is_post(blocks, i):
+                end = i + 2
+                while end < len(blocks) and not self.starts(blocks, end):
+                    end += 1
+                self.post(blocks[i], blocks[i + 1], blocks[i + 2 : end])
+                i = end
+            elif self.is_teaser(blocks, i):
+                self.teaser(blocks[i], blocks[i + 1])
+                i += 2
+            else:
+                snippet = " ".join(blocks[i].first.split())[:40]
+                self.problem(blocks[i].line, f"skipped text that is not part of a tip: '{snippet}'")
+                i += 1
+
+    def add(self, line: int, data: dict[str, Any]) -> None:
+        try:
+            tip: Tip = tip_from_dict(data, id=slugify(data["title"]), path=self.source)
+        except TipValueError as exc:
+            self.problem(line, f"'{data.get('title', '')}': {exc}")
+            return
+        self.result.tips.append(tip)
+
+    def teaser(self, title_block: Block, text_block: Block) -> None:
+        title, date, problem = split_title(title_block.first)
+        if problem:
+            self.problem(title_block.line, problem)
+        summary = READ_MORE.sub("", " ".join(line.strip() for line in text_block.lines)).strip()
+        self.add(
+            title_block.line,
+            {
+                "title": title,
+                "date": date,
+                "categories": [self.category],
+                "source": self.site,
+                "excerpt": True,
+                "summary": summary,
+            },
+        )
+
+    def post(self, title_block: Block, posted: Block, body_blocks: list[Block]) -> None:
+        title, date, problem = split_title(title_block.first)
+        if problem:
+            self.problem(title_block.line, problem)
+        listed, posted_date, author = parse_posted(posted.first)
+        extra = [Block(posted.line + 1, posted.lines[1:])] if len(posted.lines) > 1 else []
+        paragraphs = [p for block in (*extra, *body_blocks) for p in block_paragraphs(block)]
+        if paragraphs:
+            blog = BLOG_DATE.match(paragraphs[0])
+            if blog:
+                blog_date = make_date(blog.group("m"), blog.group("d"), blog.group("y4") or blog.group("y2"))
+                date = date or blog_date
+                paragraphs[0] = paragraphs[0][blog.end() :].strip()
+                if not paragraphs[0]:
+                    paragraphs.pop(0)
+        paragraphs = strip_boilerplate(paragraphs)
+        if not paragraphs:
+            self.problem(title_block.line, f"'{title}': the post has no text")
+            return
+        self.add(
+            title_block.line,
+            {
+                "title": title,
+                "date": date or posted_date,
+                "categories": unite(listed, [self.category]),
+                "source": self.site,
+                "author": author,
+                "takeaway": closing_takeaway(paragraphs),
+                "body": "\n\n".join(paragraphs),
+            },
+        )
+
+
+def parse(text: str, source: str, *, categories: Sequence[str] = ()) -> ImportResult:
+    """Read one archive page; `categories` are added to every tip on it."""
+    result = Page(text, source).read()
+    if categories:
+        result.tips = [add_categories(t, categories) for t in result.tips]
+    return result
