@@ -266,3 +266,27 @@ def test_python_dash_m(sample: Library) -> None:
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("Explain the Wait")
+
+
+def test_rotation_is_the_same_in_every_process(library: Library) -> None:
+    import os
+    import subprocess
+    import sys
+
+    for n in range(9):
+        library.add(f"Undated Tip {n}", None, ("Teamwork",))
+    picks = set()
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        out = subprocess.run(
+            [sys.executable, "-m", "tipweek", "schedule", "--weeks", "9", "--json"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+            check=True,
+        )
+        picks.add(tuple(w["tip"]["id"] for w in json.loads(out.stdout)))
+    assert len(picks) == 1
+    weeks = next(iter(picks))
+    assert all(a != b for a, b in zip(weeks, weeks[1:], strict=False))  # never twice in a row

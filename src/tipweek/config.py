@@ -7,7 +7,6 @@ keep away from the real home directory.
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,12 +35,18 @@ class Paths:
 
 def user_paths(env: Mapping[str, str] = os.environ) -> Paths:
     """The platform's config, data and cache locations, unless overridden by TIP_* variables."""
-    import platformdirs
+
+    def where(variable: str, kind: str) -> Path:
+        if env.get(variable):
+            return Path(env[variable])
+        import platformdirs
+
+        return Path(getattr(platformdirs, f"user_{kind}_path")(APP))
 
     return Paths(
-        config_file=Path(env.get("TIP_CONFIG") or platformdirs.user_config_path(APP) / "config.toml"),
-        data_dir=Path(env.get("TIP_DATA_DIR") or platformdirs.user_data_path(APP)),
-        cache_dir=Path(env.get("TIP_CACHE_DIR") or platformdirs.user_cache_path(APP)),
+        config_file=Path(env["TIP_CONFIG"]) if env.get("TIP_CONFIG") else where("", "config") / "config.toml",
+        data_dir=where("TIP_DATA_DIR", "data"),
+        cache_dir=where("TIP_CACHE_DIR", "cache"),
     )
 
 
@@ -76,6 +81,8 @@ def _expect(value: object, kind: type | tuple[type, ...], where: str, path: Path
 
 def load_config(path: Path) -> Config:
     """Read the config file; a missing file means the defaults."""
+    import tomllib
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

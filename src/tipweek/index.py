@@ -16,7 +16,6 @@ concurrent commands neither block readers nor corrupt it.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import sqlite3
@@ -593,7 +592,10 @@ def _progress(total: int) -> Any:
 def index_path(cache_dir: Path, sources: Sequence[LibrarySource]) -> Path:
     """One index per set of libraries, so `--library` never mixes with the default set."""
     key = "\n".join(f"{s.name}\t{s.path.absolute()}" for s in sources)
-    return cache_dir / f"index-{hashlib.sha256(key.encode()).hexdigest()[:16]}.sqlite3"
+    import zlib
+
+    data = key.encode()
+    return cache_dir / f"index-{zlib.crc32(data):08x}{zlib.adler32(data):08x}.sqlite3"
 
 
 def _connect(path: Path | str) -> sqlite3.Connection:

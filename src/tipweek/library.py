@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tipweek.config import Config, Paths
 from tipweek.errors import LibraryError, NotFound, TipFileError
-from tipweek.fsutil import atomic_write
 from tipweek.model import Tip, TipValueError, tip_from_dict
 from tipweek.text import slugify
+
+if TYPE_CHECKING:
+    from tipweek.config import Config, Paths
 
 MAX_FILE_BYTES = 1_000_000
 _DATED_STEM = re.compile(r"^\d{4}-\d{2}-\d{2}-(.+)$")
@@ -126,8 +127,12 @@ def parse_tip(data: bytes, path: str) -> Tip:
         raise TipFileError(path, line, "not UTF-8 text (save the file as UTF-8)") from None
     if "\x00" in text:
         raise TipFileError(path, None, "not a text file (it contains NUL bytes)")
+    import tomllib  # only when a file is (re)read, not on every command
+
     try:
         raw = tomllib.loads(text)
+    except RecursionError:
+        raise TipFileError(path, None, "invalid TOML: nested too deeply") from None
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"\(at line (\d+), column \d+\)", str(exc))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
@@ -221,6 +226,8 @@ def write_tip(source: LibrarySource, tip: Tip, *, overwrite: bool = False, path:
     target = Path(os.path.normpath((path if path is not None else root / relative_tip_path(tip)).absolute()))
     if root not in target.parents:
         raise LibraryError(f"refusing to write outside the library folder: {target}")
+    from tipweek.fsutil import atomic_write
+
     atomic_write(target, tip_to_toml(tip), overwrite=overwrite)
     return target
 

@@ -1,7 +1,7 @@
 """Which tip a day or a week gets: dated tips first, then a rotation everyone agrees on.
 
 The rotation walks a fresh permutation of the eligible tips every cycle, so no tip repeats
-until all have been shown. The permutation is an affine map seeded with SHA-256 (never
+until all have been shown. The permutation is an affine map seeded with CRC-32 (never
 Python's salted `hash`), so every machine with the same library picks the same tip, and
 picking needs only the tip count and one lookup by position, however large the library.
 """
@@ -9,9 +9,9 @@ picking needs only the tip count and one lookup by position, however large the l
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import math
 import random
+import zlib
 from dataclasses import dataclass
 
 from tipweek.dates import week_of
@@ -30,12 +30,17 @@ class Pick:
     scheduled: bool  # True: the tip is dated in this period; False: the rotation chose it
 
 
+def _seed(data: bytes) -> int:
+    """64 well-mixed bits from two CRCs: fixed on every machine, and cheap to import."""
+    return (zlib.crc32(data) << 32) | zlib.crc32(data[::-1])
+
+
 def _permute(kind: str, cycle: int, size: int, position: int) -> int:
-    seed = hashlib.sha256(f"tipweek:{kind}:{cycle}:{size}".encode()).digest()
-    step = int.from_bytes(seed[:8], "big") % size or 1
+    key = f"tipweek:{kind}:{cycle}:{size}".encode()
+    step = _seed(key + b":step") % size or 1
     while math.gcd(step, size) != 1:
         step += 1
-    offset = int.from_bytes(seed[8:16], "big") % size
+    offset = _seed(key + b":offset") % size
     return (step * position + offset) % size
 
 

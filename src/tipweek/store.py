@@ -7,7 +7,6 @@ libraries; `MemoryStore` serves when the index cannot be used and in tests.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -92,6 +91,8 @@ def sort_newest(tips: Iterable[Tip]) -> list[Tip]:
 
 def resolve_category(store: Store, name: str) -> str:
     """The key of a category the library has; unknown names are bad input with close matches."""
+    import difflib
+
     key = category_key(name)
     known = {c.key: c.name for c in store.categories()}
     if key in known:
@@ -109,6 +110,8 @@ def resolve_category(store: Store, name: str) -> str:
 
 def find_tip(store: Store, query: str) -> Tip:
     """A tip by id or unique id prefix; unknown or ambiguous ids list close matches."""
+    import difflib
+
     wanted = query.strip().lower()
     if not wanted:
         raise BadInput("empty tip id")
