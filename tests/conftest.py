@@ -18,6 +18,20 @@ from tipweek.cli import load
 app = load()
 
 TODAY = dt.date(2026, 11, 25)  # a Wednesday
+#: The keys of every tip in `--json` output, in order, as the library issue specifies them.
+TIP_KEYS = [
+    "id",
+    "title",
+    "date",
+    "categories",
+    "summary",
+    "takeaway",
+    "body",
+    "tags",
+    "source",
+    "author",
+    "excerpt",
+]
 
 
 @pytest.fixture(autouse=True)

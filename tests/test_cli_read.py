@@ -4,21 +4,7 @@ import itertools
 import json
 
 import pytest
-from tests.conftest import Library, Run
-
-TIP_KEYS = [
-    "id",
-    "title",
-    "date",
-    "categories",
-    "summary",
-    "takeaway",
-    "body",
-    "tags",
-    "source",
-    "author",
-    "excerpt",
-]
+from tests.conftest import TIP_KEYS, Library, Run
 
 
 def test_week_shows_the_tip_dated_this_week(sample: Library, run: Run) -> None:

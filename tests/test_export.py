@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from tests.conftest import TIP_KEYS
 
 from tipweek.errors import BadInput
 from tipweek.exporters import EXPORTERS, ExportOptions, export, format_for
@@ -418,19 +419,7 @@ def test_markdown_round_trips_through_the_importer(sample, run) -> None:
 def test_json_is_an_object_for_one_tip_and_a_list_for_a_digest(sample, run) -> None:
     one = json.loads(run("export", "explain", "--format", "json").stdout)
     assert one["id"] == "explain-the-wait" and one["title"] == WEEK_TIP
-    assert list(one) == [
-        "id",
-        "title",
-        "date",
-        "categories",
-        "summary",
-        "takeaway",
-        "body",
-        "tags",
-        "source",
-        "author",
-        "excerpt",
-    ]
+    assert list(one) == TIP_KEYS
     many = json.loads(run("export", "--format", "json", "--category", "service-recovery").stdout)
     assert [t["id"] for t in many] == ["apologize-without-excuses", "greet-the-second-customer"]
     single_digest = json.loads(run("export", "--format", "json", "--limit", "1").stdout)

@@ -28,7 +28,7 @@ from typing import Any
 
 from tipweek.errors import TipFileError
 from tipweek.library import FileStat, LibrarySource, Problem, read_tip
-from tipweek.model import Tip
+from tipweek.model import JSON_KEYS, Tip
 from tipweek.store import Category, Filters, canonical_name
 from tipweek.text import category_key, clean
 
@@ -79,23 +79,7 @@ CREATE TRIGGER tips_ad AFTER DELETE ON tips BEGIN
     DELETE FROM tip_categories WHERE tip = old.rowid;
 END;
 """
-_COLUMNS = ", ".join(
-    f"t.{c}"
-    for c in (
-        "id",
-        "title",
-        "date",
-        "categories",
-        "summary",
-        "takeaway",
-        "body",
-        "tags",
-        "source",
-        "author",
-        "excerpt",
-        "path",
-    )
-)
+_COLUMNS = ", ".join(f"t.{c}" for c in (*JSON_KEYS, "path"))  # the order `_row_to_tip` reads
 
 
 def _row_to_tip(row: Sequence[Any]) -> Tip:
