@@ -435,14 +435,14 @@ class Index:
         filters: Filters = Filters(),
         limit: int | None = 20,
         exclude: str | None = None,
+        weights: Sequence[float] = WEIGHTS,
     ) -> list[SearchHit]:
         where, args = self._where(filters)
         if exclude:
             where += " AND t.id != ?"
             args.append(exclude)
-        weights = ", ".join(str(w) for w in WEIGHTS)
         sql = (
-            f"SELECT {_COLUMNS}, bm25(fts, {weights}) AS score, "
+            f"SELECT {_COLUMNS}, bm25(fts, {', '.join(str(float(w)) for w in weights)}) AS score, "
             f"snippet(fts, -1, '{HIT_START}', '{HIT_END}', '…', 14) "
             "FROM fts JOIN tips t ON t.rowid = fts.rowid "
             f"WHERE fts MATCH ? AND {where} ORDER BY score, t.date DESC LIMIT ?"
@@ -450,18 +450,31 @@ class Index:
         rows = self.db.execute(sql, [expression, *args, -1 if limit is None else limit]).fetchall()
         return [SearchHit(_row_to_tip(r), -float(r[12]), str(r[13])) for r in rows]
 
-    def similar(self, tip: Tip, limit: int = 3) -> list[Tip]:
-        """Tips sharing the most distinctive words of this one's title, tags and takeaway."""
-        from tipweek.query import compile_query
-
-        words = {w for w in _words(f"{tip.title} {' '.join(tip.tags)} {tip.takeaway}") if w not in _STOP}
-        if not words:
+    def similar(self, tip: Tip, limit: int = 3, terms: int = 15) -> list[Tip]:
+        """More like this: the tips that share the most of this one's distinctive words
+        (those few other tips use), with title and tags counting double."""
+        text = f"{tip.title} {tip.title} {' '.join(tip.tags * 2)} {tip.takeaway} {tip.blurb} {tip.body}"
+        counts: dict[str, int] = {}
+        for word in _words(text):
+            if word not in _STOP and len(word) > 3:
+                counts[word] = counts.get(word, 0) + 1
+        if not counts:
             return []
-        expression = " OR ".join(compile_query(w).expression for w in sorted(words))
+        (total,) = self.db.execute("SELECT count(*) FROM tips WHERE visible = 1").fetchone()
+        marks = ", ".join("?" * len(counts))
+        spread = dict(
+            self.db.execute(f"SELECT term, doc FROM words_vocab WHERE term IN ({marks})", list(counts))
+        )
+        useful = [w for w in counts if 2 <= spread.get(w, 0) <= max(2, total // 4)]
+        useful.sort(key=lambda w: (-counts[w] / spread[w], w))
+        if not useful:
+            return []
+        expression = " OR ".join(f'"{w}"' for w in useful[:terms])
         try:
-            return [h.tip for h in self.search(expression, limit=limit, exclude=tip.id)]
+            hits = self.search(expression, limit=limit, exclude=tip.id, weights=(2, 1, 1, 1, 2))
         except sqlite3.Error:
             return []
+        return [h.tip for h in hits]
 
     def suggest(self, words: Iterable[str], limit: int = 3) -> list[str]:
         """Words the library does contain that are close to ones it does not."""

@@ -158,12 +158,18 @@ def categories_table(categories: Iterable[Category]) -> Table:
     return table
 
 
-def see_also(tips: Sequence[Tip]) -> Text:
-    text = Text("See also:", style="bold")
+def see_also(tips: Sequence[Tip]) -> Table:
+    """The most similar tips under a shown one: title, with the id to `tip show`."""
+    table = Table.grid(padding=(0, 1))
+    table.title = Text("See also", style="bold")
+    table.title_justify = "left"
+    table.add_column(no_wrap=True, style=ACCENT)
+    table.add_column(overflow="fold")
     for tip in tips:
-        text.append(f"\n  {one_line(tip.id)}", style=ACCENT)
-        text.append(f"  {one_line(tip.title)}")
-    return text
+        cell = Text(one_line(tip.title))
+        cell.append(f"\n{one_line(tip.id)}", style=f"dim {ACCENT}")
+        table.add_row("•", cell)
+    return table
 
 
 def snippet(marked: str, start: str, end: str) -> Text:

@@ -289,16 +289,16 @@ def schedule(
             ]
         )
         return
-    table = Table(header_style="bold")
-    for name in ("Week", "Starts", "Tip", "Title", "How"):
-        table.add_column(name, overflow="fold")
+    table = Table(header_style="bold", expand=True)
+    table.add_column("Week", no_wrap=True)
+    table.add_column("Starts", no_wrap=True)
+    table.add_column("Title / ID", overflow="fold", ratio=1)
+    table.add_column("How", no_wrap=True)
     for p in picks:
+        cell = Text(one_line(p.tip.title))
+        cell.append(f"\n{one_line(p.tip.id)}", style="dim cyan")
         table.add_row(
-            week_label(p.start),
-            p.start.isoformat(),
-            Text(one_line(p.tip.id), style="cyan"),
-            Text(one_line(p.tip.title)),
-            "scheduled" if p.scheduled else "rotation",
+            week_label(p.start), p.start.isoformat(), cell, "scheduled" if p.scheduled else "rotation"
         )
     st.out.print(table)
 
