@@ -236,16 +236,19 @@ def test_blog_date_in_its_own_paragraph_and_digits_glued() -> None:
     assert glued.tips[0].body.startswith("3 steps: repeat")
 
 
-def test_takeaway_only_for_one_short_sentence() -> None:
-    text = page(
-        "Count the Change Aloud",
-        "Posted on in Retail 3 Comments",
-        "Counting aloud prevents most arguments at the till.",
-        "Say the amount. Then hand it over.",
-    )
-    tip = archive.parse(text, "p").tips[0]
-    assert tip.takeaway == ""
-    assert tip.categories == ("Retail",)
+def test_takeaway_only_for_a_short_closing_of_one_or_two_sentences() -> None:
+    def closing(last: str) -> str:
+        text = page(
+            "Count the Change Aloud",
+            "Posted on in Retail 3 Comments",
+            "Counting aloud prevents most arguments at the till.",
+            last,
+        )
+        return archive.parse(text, "p").tips[0].takeaway
+
+    assert closing("Say the amount. Then hand it over.") == "Say the amount. Then hand it over."
+    assert closing("Say the amount. Count the notes. Then hand it over.") == ""
+    assert closing("Say the amount, then hand it over, every single time, " * 5 + "always.") == ""
 
 
 def test_stray_text_and_bad_dates_are_problems_not_errors() -> None:

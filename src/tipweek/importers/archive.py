@@ -226,7 +226,7 @@ def sentence_count(text: str) -> int:
 
 
 def closing_takeaway(paragraphs: list[str]) -> str:
-    """The body's last paragraph when it is one short sentence: the tip in a line."""
+    """The body's last paragraph when it is short (one or two sentences): the tip in a line."""
     if not paragraphs:
         return ""
     last = paragraphs[-1].strip()
@@ -234,7 +234,7 @@ def closing_takeaway(paragraphs: list[str]) -> str:
         return ""
     if BULLET.match(last) or NUMBERED.match(last) or URL.search(last):
         return ""
-    if not re.search(r"[.!?…][\"”’')\]]*$", last) or sentence_count(last) > 1:
+    if not re.search(r"[.!?…][\"”’')\]]*$", last) or sentence_count(last) > 2:
         return ""
     return last
 
