@@ -81,13 +81,17 @@ def _expect(value: object, kind: type | tuple[type, ...], where: str, path: Path
 
 def load_config(path: Path) -> Config:
     """Read the config file; a missing file means the defaults."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Config()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LibraryError(f"cannot read config file {path}: {exc}") from None
     import tomllib
 
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return Config()
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         raise LibraryError(f"cannot read config file {path}: {exc}") from None
     libraries = data.get("libraries", [])
     _expect(libraries, list, "libraries", path)

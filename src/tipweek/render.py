@@ -101,7 +101,7 @@ def tip_panel(tip: Tip, blocks: Sequence[Any] | None = None, *, label: str = "")
             Text(""),
             Panel(
                 Text(one_line(tip.takeaway), style="bold"),
-                title="Takeaway",
+                title=Text("Takeaway"),
                 title_align="left",
                 border_style=ACCENT,
                 padding=(0, 1),

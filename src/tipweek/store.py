@@ -64,7 +64,7 @@ class Store(Protocol):
         ...
 
     def eligible_at(self, as_of: dt.date, category: str | None, position: int) -> Tip:
-        """The eligible tip at `position` in a stable order (by id)."""
+        """The eligible tip at `position` in a stable order (`order_key`)."""
         ...
 
     def ids(self) -> list[str]: ...
@@ -82,11 +82,31 @@ class Store(Protocol):
         ...
 
 
+def _inverted(day: dt.date) -> int:
+    return 99991231 - (day.year * 10000 + day.month * 100 + day.day)
+
+
+def order_key(tip: Tip) -> str:
+    """The order of every list, as one string (so the index can keep it in a B-tree): newest
+    first, ties by id, then undated tips by title."""
+    if tip.date:
+        return f"0{_inverted(tip.date):08d}{tip.id}"
+    return f"1{tip.title.casefold()}\x00{tip.id}"
+
+
+def newest_bound(day: dt.date) -> str:
+    """Keys at or above this one belong to tips dated `day` or earlier, or undated."""
+    return f"0{_inverted(day):08d}"
+
+
+def oldest_bound(day: dt.date) -> str:
+    """Keys below this one belong to tips dated `day` or later."""
+    return f"0{_inverted(day) + 1:08d}"
+
+
 def sort_newest(tips: Iterable[Tip]) -> list[Tip]:
-    """Newest first, undated last, ties by title: the order of every list."""
-    dated = sorted((t for t in tips if t.date), key=lambda t: (t.date, t.id), reverse=True)
-    undated = sorted((t for t in tips if not t.date), key=lambda t: (t.title.casefold(), t.id))
-    return dated + undated
+    """Newest first, undated last: the order of every list."""
+    return sorted(tips, key=order_key)
 
 
 def resolve_category(store: Store, name: str) -> str:
@@ -163,10 +183,7 @@ class MemoryStore:
 
     def _eligible(self, as_of: dt.date, category: str | None) -> list[Tip]:
         wanted = Filters(category)
-        return sorted(
-            (t for t in self._tips if wanted.accepts(t) and (t.date is None or t.date <= as_of)),
-            key=lambda t: t.id,
-        )
+        return [t for t in self._tips if wanted.accepts(t) and (t.date is None or t.date <= as_of)]
 
     def eligible_count(self, as_of: dt.date, category: str | None) -> int:
         return len(self._eligible(as_of, category))
