@@ -682,6 +682,16 @@ def markdown(results: Sequence[SizeResult], runs: int, launcher_rss: int) -> str
     return "\n".join(out)
 
 
+def compile_package() -> None:
+    """Byte-compile tipweek as `pip install` does, so that no run pays for compiling its source
+    (an editable install under PYTHONDONTWRITEBYTECODE=1 would otherwise compile on every run)."""
+    import compileall
+
+    import tipweek
+
+    compileall.compile_dir(str(Path(tipweek.__file__).parent), quiet=1)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description="Time `tip` commands as whole processes on synthetic libraries, as ratios to the "
@@ -720,6 +730,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     workdir: Path = args.workdir.resolve()
     workdir.mkdir(parents=True, exist_ok=True)
+    compile_package()
     print(f"timing {' '.join(tip_command())} with {sys.executable}; work folder {workdir}")
     results: list[SizeResult] = []
     launcher = Launcher(workdir)

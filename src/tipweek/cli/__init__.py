@@ -24,12 +24,18 @@ _GLOBAL_WITH_VALUE = {"--library", "-L"}
 
 
 def load(names: Sequence[str] | None = None) -> Any:
-    """Register the commands `names` (all when None) and return the Typer app."""
-    modules = dict.fromkeys(COMMANDS[n] for n in names) if names else dict.fromkeys(COMMANDS.values())
-    for module in modules:
-        importlib.import_module(f"tipweek.cli.{module}")
+    """The Typer app with the commands `names` (all when None) registered on it."""
+    from tipweek.cli.app import COMMANDS as marked
     from tipweek.cli.app import app
 
+    wanted = list(names) if names else list(COMMANDS)
+    for module in dict.fromkeys(COMMANDS[n] for n in wanted):
+        importlib.import_module(f"tipweek.cli.{module}")
+    registered = {info.name for info in app.registered_commands}
+    for name in wanted:
+        if name not in registered:
+            func, settings = marked[name]
+            app.command(name, **settings)(func)
     return app
 
 

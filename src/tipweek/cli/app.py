@@ -7,6 +7,7 @@ import enum
 import json
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -90,6 +91,21 @@ class TipGroup(TyperGroup):
                 hint="please report this; TIP_DEBUG=1 shows the details",
             )
             raise typer.Exit(ExitCode.FAILURE) from None
+
+
+CommandFunc = Callable[..., None]
+#: `tip` commands by name, as marked by `@command`; `tipweek.cli.load` adds the ones a run needs.
+COMMANDS: dict[str, tuple[CommandFunc, dict[str, Any]]] = {}
+
+
+def command(name: str | None = None, **settings: Any) -> Callable[[CommandFunc], CommandFunc]:
+    """Mark a function as the command `tip NAME` (Typer builds only the commands a run uses)."""
+
+    def mark(func: CommandFunc) -> CommandFunc:
+        COMMANDS[name or func.__name__] = (func, settings)
+        return func
+
+    return mark
 
 
 app = typer.Typer(

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from tipweek.cli.app import ExitCode, app, err_console, report, state
+from tipweek.cli.app import ExitCode, command, err_console, report, state
 from tipweek.errors import BadInput, LibraryError
 
 if TYPE_CHECKING:
@@ -112,7 +112,7 @@ def _edit_new(st: State, fields: dict[str, Any], target: LibrarySource, preferre
         return tip
 
 
-@app.command()
+@command()
 def add(
     ctx: typer.Context,
     title: Annotated[str | None, typer.Option("--title", "-t", help="The tip's title.")] = None,
@@ -213,7 +213,7 @@ def add(
     typer.echo(tip.id)
 
 
-@app.command()
+@command()
 def edit(ctx: typer.Context, tip_id: IdArg) -> None:
     """Open a tip's file in your editor ($VISUAL or $EDITOR) and check it after saving.
 
@@ -285,7 +285,7 @@ def _keep_rejected(path: Path) -> Path | None:
     return rejected
 
 
-@app.command("rm")
+@command("rm")
 def rm(
     ctx: typer.Context,
     tip_id: IdArg,

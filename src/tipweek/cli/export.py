@@ -8,7 +8,17 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tipweek.cli.app import CategoryOpt, DateOpt, ExitCode, LimitOpt, SinceOpt, UntilOpt, app, report, state
+from tipweek.cli.app import (
+    CategoryOpt,
+    DateOpt,
+    ExitCode,
+    LimitOpt,
+    SinceOpt,
+    UntilOpt,
+    command,
+    report,
+    state,
+)
 
 if TYPE_CHECKING:
     from tipweek.cli.app import State
@@ -86,7 +96,7 @@ def _write_stdout(data: bytes) -> None:
     sys.stdout.buffer.flush()
 
 
-@app.command()
+@command()
 def export(
     ctx: typer.Context,
     tip_id: TipArg = None,
@@ -150,7 +160,7 @@ def export(
     )
 
 
-@app.command()
+@command()
 def send(
     ctx: typer.Context,
     tip_id: TipArg = None,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tipweek.cli.app import ExitCode, app, report, state
+from tipweek.cli.app import ExitCode, command, report, state
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -45,7 +45,7 @@ class Format(enum.StrEnum):
     fortune = "fortune"
 
 
-@app.command("import")
+@command("import")
 def import_(
     ctx: typer.Context,
     paths: Annotated[

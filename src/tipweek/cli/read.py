@@ -15,7 +15,7 @@ from tipweek.cli.app import (
     PagerOpt,
     SinceOpt,
     UntilOpt,
-    app,
+    command,
     emit_json,
     state,
 )
@@ -60,7 +60,7 @@ def _print_pick(st: State, pick: Pick, *, short: bool, as_json: bool, pager: boo
         show_tip(st, pick.tip, label=f"{what} · ", pager=pager)
 
 
-@app.command()
+@command()
 def today(
     ctx: typer.Context,
     date: DateOpt = None,
@@ -96,7 +96,7 @@ def today(
     )
 
 
-@app.command()
+@command()
 def week(
     ctx: typer.Context,
     date: DateOpt = None,
@@ -144,7 +144,7 @@ def week(
     )
 
 
-@app.command()
+@command()
 def show(
     ctx: typer.Context,
     tip_id: Annotated[str, typer.Argument(metavar="ID", help="The tip's id, or a unique start of it.")],
@@ -169,7 +169,7 @@ def show(
         show_tip(st, tip, pager=pager, see_also=True)
 
 
-@app.command("list")
+@command("list")
 def list_(
     ctx: typer.Context,
     category: CategoryOpt = None,
@@ -206,7 +206,7 @@ def list_(
     page(st, render.tips_table(tips, title=shown), pager)
 
 
-@app.command()
+@command()
 def categories(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """List the categories and how many tips each has.
 
@@ -228,7 +228,7 @@ def categories(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         st.out.print(render.categories_table(cats))
 
 
-@app.command("random")
+@command("random")
 def random_(
     ctx: typer.Context, category: CategoryOpt = None, short: ShortOpt = False, as_json: JsonOpt = False
 ) -> None:
@@ -248,7 +248,7 @@ def random_(
     )
 
 
-@app.command()
+@command()
 def schedule(
     ctx: typer.Context,
     start: Annotated[str | None, typer.Option("--from", "-f", help="First week (any date form).")] = None,
@@ -303,7 +303,7 @@ def schedule(
     st.out.print(table)
 
 
-@app.command()
+@command()
 def check(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """Check every tip file and list each problem as file:line: message.
 

@@ -6,13 +6,13 @@ from typing import Annotated
 
 import typer
 
-from tipweek.cli.app import JsonOpt, PagerOpt, SinceOpt, UntilOpt, app, emit_json, state
+from tipweek.cli.app import JsonOpt, PagerOpt, SinceOpt, UntilOpt, command, emit_json, state
 
 # Long options only, and unknown ones passed through, so that `-word` reaches the query.
 _SEARCH_SETTINGS = {"ignore_unknown_options": True, "help_option_names": ["--help"]}
 
 
-@app.command(context_settings=_SEARCH_SETTINGS)
+@command(context_settings=_SEARCH_SETTINGS)
 def search(
     ctx: typer.Context,
     query: Annotated[list[str], typer.Argument(metavar="QUERY...", help="Words to find.")],
@@ -79,7 +79,7 @@ def search(
     page(st, out, pager)
 
 
-@app.command()
+@command()
 def reindex(ctx: typer.Context) -> None:
     """Rebuild the search index from the tip files.
 
