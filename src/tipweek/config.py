@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from tipweek.errors import LibraryError
 
@@ -18,8 +18,7 @@ DEFAULT_SUBJECT = "Tip of the Week: {title}"
 SECURITY = ("starttls", "ssl", "none")
 
 
-@dataclass(frozen=True)
-class Paths:
+class Paths(NamedTuple):
     config_file: Path
     data_dir: Path
     cache_dir: Path
@@ -50,8 +49,7 @@ def user_paths(env: Mapping[str, str] = os.environ) -> Paths:
     )
 
 
-@dataclass(frozen=True)
-class SmtpSettings:
+class SmtpSettings(NamedTuple):
     host: str = "localhost"
     port: int = 0
     security: str = "starttls"
@@ -64,14 +62,13 @@ class SmtpSettings:
         return self.port or {"ssl": 465, "starttls": 587}.get(self.security, 25)
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     libraries: tuple[Path, ...] = ()
     bundled: bool = True
     subject: str = DEFAULT_SUBJECT
     sender: str = ""
     to: tuple[str, ...] = ()
-    smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    smtp: SmtpSettings = SmtpSettings()
 
 
 def _expect(value: object, kind: type | tuple[type, ...], where: str, path: Path) -> None:

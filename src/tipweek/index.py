@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from tipweek.errors import TipFileError
 from tipweek.library import LibrarySource, Problem, read_tip
@@ -123,8 +123,7 @@ def _index_text(value: str) -> str:
     return clean(value)
 
 
-@dataclass(frozen=True)
-class SearchHit:
+class SearchHit(NamedTuple):
     tip: Tip
     score: float
     snippet: str  # with HIT_START/HIT_END around matched words

@@ -10,9 +10,8 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from tipweek.errors import LibraryError, NotFound, TipFileError
 from tipweek.model import Tip, TipValueError, tip_from_dict
@@ -25,8 +24,7 @@ MAX_FILE_BYTES = 1_000_000
 _DATED_STEM = re.compile(r"^\d{4}-\d{2}-\d{2}-(.+)$")
 
 
-@dataclass(frozen=True)
-class LibrarySource:
+class LibrarySource(NamedTuple):
     """One layer: a folder of tips. Only writable layers are ever written to."""
 
     name: str
@@ -34,15 +32,13 @@ class LibrarySource:
     writable: bool = False
 
 
-@dataclass(frozen=True)
-class FileStat:
+class FileStat(NamedTuple):
     path: str
     mtime_ns: int
     size: int
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     path: str
     line: int | None
     message: str
@@ -165,8 +161,7 @@ def read_tip(path: Path) -> Tip:
     return parse_tip(data, str(path))
 
 
-@dataclass(frozen=True)
-class Loaded:
+class Loaded(NamedTuple):
     """Every readable tip (later layers replacing earlier ones) and every problem found."""
 
     tips: tuple[Tip, ...]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from tipweek.errors import BadInput
 from tipweek.text import fold, shown
@@ -46,8 +46,7 @@ _SUFFIXES = (
 MIN_STEM = 5
 
 
-@dataclass(frozen=True)
-class Query:
+class Query(NamedTuple):
     expression: str  # the FTS5 MATCH expression
     words: tuple[str, ...]  # plain positive words, for "did you mean"
 

@@ -154,7 +154,7 @@ def categories_table(categories: Iterable[Category]) -> Table:
     table.add_column("Category")
     table.add_column("Tips", justify="right")
     for cat in categories:
-        table.add_row(Text(one_line(cat.name)), str(cat.count))
+        table.add_row(Text(one_line(cat.name)), str(cat.tips))
     return table
 
 

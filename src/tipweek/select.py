@@ -12,7 +12,7 @@ import datetime as dt
 import math
 import random
 import zlib
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from tipweek.dates import week_of
 from tipweek.errors import NotFound
@@ -22,8 +22,7 @@ from tipweek.store import Store
 _EPOCH_MONDAY = dt.date(1970, 1, 5)
 
 
-@dataclass(frozen=True)
-class Pick:
+class Pick(NamedTuple):
     tip: Tip
     start: dt.date
     end: dt.date

@@ -9,8 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from tipweek.errors import BadInput, NotFound
 from tipweek.library import Problem
@@ -18,8 +17,7 @@ from tipweek.model import Tip
 from tipweek.text import category_key, shown
 
 
-@dataclass(frozen=True)
-class Filters:
+class Filters(NamedTuple):
     """Filters shared by list, search, export and the pickers; `category` is a category key."""
 
     category: str | None = None
@@ -34,11 +32,10 @@ class Filters:
         return not (self.until and (tip.date is None or tip.date > self.until))
 
 
-@dataclass(frozen=True)
-class Category:
+class Category(NamedTuple):
     key: str
     name: str
-    count: int
+    tips: int
 
 
 class Store(Protocol):

@@ -37,6 +37,11 @@ def clean(text: str) -> str:
     return _UNSAFE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
+def unix_lines(text: str) -> str:
+    """CRLF and CR line ends as LF, and no byte-order mark: the text is otherwise kept as data."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+
+
 def one_line(text: str) -> str:
     """`clean`, with every run of white space (newlines included) folded to one space."""
     return " ".join(clean(text).split())

@@ -223,7 +223,7 @@ def categories(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     st = state(ctx)
     cats = sorted(st.store.categories(), key=lambda c: c.name.casefold())
     if as_json:
-        emit_json([{"name": c.name, "slug": c.key, "count": c.count} for c in cats])
+        emit_json([{"name": c.name, "slug": c.key, "count": c.tips} for c in cats])
     else:
         st.out.print(render.categories_table(cats))
 

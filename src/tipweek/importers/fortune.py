@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from tipweek.importers import ImportResult
 from tipweek.model import TipValueError, tip_from_dict
-from tipweek.text import clean, slugify
+from tipweek.text import slugify, unix_lines
 
 NAME = "fortune"
 SUFFIXES: tuple[str, ...] = (".fortune", ".fortunes")
@@ -40,7 +40,7 @@ def parse(text: str, source: str, *, categories: Sequence[str] = ()) -> ImportRe
     result = ImportResult()
     cookie: list[str] = []
     start = 1
-    lines = clean(text).lstrip("\ufeff").split("\n")
+    lines = unix_lines(text).split("\n")
     for number, line in enumerate([*lines, "%"], start=1):
         if not SEPARATOR.match(line):
             cookie.append(line.rstrip())

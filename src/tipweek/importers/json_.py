@@ -13,7 +13,7 @@ from typing import Any
 
 from tipweek.importers import ImportResult, add_categories
 from tipweek.model import TipValueError, tip_from_dict
-from tipweek.text import clean, derive_summary, slugify
+from tipweek.text import derive_summary, slugify
 
 NAME = "json"
 SUFFIXES: tuple[str, ...] = (".json",)
@@ -93,7 +93,7 @@ def to_tip_data(value: dict[str, Any]) -> dict[str, Any]:
 def parse(text: str, source: str, *, categories: Sequence[str] = ()) -> ImportResult:
     """Read tips from JSON; each bad object is a problem, the good ones are still imported."""
     result = ImportResult()
-    text = clean(text).lstrip("\ufeff")
+    text = text.lstrip("\ufeff")  # strings are kept exactly; the terminal and HTML neutralise them
     try:
         values = list(_objects(text))  # all or nothing: after a syntax error nothing is trusted
     except json.JSONDecodeError as exc:

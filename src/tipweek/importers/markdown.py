@@ -14,7 +14,7 @@ from typing import Any
 
 from tipweek.importers import ImportResult, add_categories
 from tipweek.model import TipValueError, tip_from_dict
-from tipweek.text import clean, slugify
+from tipweek.text import slugify, unix_lines
 
 NAME = "markdown"
 SUFFIXES: tuple[str, ...] = (".md", ".markdown")
@@ -58,7 +58,7 @@ def _line_of(front: list[str], key: str) -> int | None:
 def parse(text: str, source: str, *, categories: Sequence[str] = ()) -> ImportResult:
     """Read every `+++`-fenced tip in a Markdown file."""
     result = ImportResult()
-    docs, result.problems = _documents(clean(text).lstrip("\ufeff").split("\n"))
+    docs, result.problems = _documents(unix_lines(text).split("\n"))
     for fence_line, front, body in docs:
         try:
             data: dict[str, Any] = tomllib.loads("\n".join(front) + "\n")
