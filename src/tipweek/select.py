@@ -12,12 +12,14 @@ import datetime as dt
 import math
 import random
 import zlib
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from tipweek.dates import week_of
 from tipweek.errors import NotFound
 from tipweek.model import Tip
-from tipweek.store import Store
+
+if TYPE_CHECKING:
+    from tipweek.store import Store
 
 _EPOCH_MONDAY = dt.date(1970, 1, 5)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from typing import Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from tipweek.errors import BadInput, NotFound
 from tipweek.library import Problem
@@ -38,45 +38,47 @@ class Category(NamedTuple):
     tips: int
 
 
-class Store(Protocol):
-    """What the commands need from a library, however it is stored."""
+if TYPE_CHECKING:  # a Protocol only for the type checker: creating one costs start-up time
 
-    @property
-    def problems(self) -> Sequence[Problem]: ...
+    class Store(Protocol):
+        """What the commands need from a library, however it is stored."""
 
-    def categories(self) -> list[Category]: ...
+        @property
+        def problems(self) -> Sequence[Problem]: ...
 
-    def tips(self, filters: Filters = Filters(), limit: int | None = None) -> list[Tip]:
-        """Tips newest first (undated last), filtered."""
-        ...
+        def categories(self) -> list[Category]: ...
 
-    def count(self, filters: Filters = Filters()) -> int: ...
+        def tips(self, filters: Filters = Filters(), limit: int | None = None) -> list[Tip]:
+            """Tips newest first (undated last), filtered."""
+            ...
 
-    def dated_between(self, start: dt.date, end: dt.date, category: str | None) -> list[Tip]:
-        """Tips dated in [start, end], newest first."""
-        ...
+        def count(self, filters: Filters = Filters()) -> int: ...
 
-    def eligible_count(self, as_of: dt.date, category: str | None) -> int:
-        """How many tips the rotation may show on `as_of`: undated ones and those dated by then."""
-        ...
+        def dated_between(self, start: dt.date, end: dt.date, category: str | None) -> list[Tip]:
+            """Tips dated in [start, end], newest first."""
+            ...
 
-    def eligible_at(self, as_of: dt.date, category: str | None, position: int) -> Tip:
-        """The eligible tip at `position` in a stable order (`order_key`)."""
-        ...
+        def eligible_count(self, as_of: dt.date, category: str | None) -> int:
+            """How many tips the rotation may show on `as_of`: undated ones and those dated by then."""
+            ...
 
-    def ids(self) -> list[str]: ...
+        def eligible_at(self, as_of: dt.date, category: str | None, position: int) -> Tip:
+            """The eligible tip at `position` in a stable order (`order_key`)."""
+            ...
 
-    def ids_with_prefix(self, prefix: str, limit: int = 50) -> list[str]: ...
+        def ids(self) -> list[str]: ...
 
-    def get_exact(self, tip_id: str) -> Tip | None: ...
+        def ids_with_prefix(self, prefix: str, limit: int = 50) -> list[str]: ...
 
-    def blocks(self, tip: Tip) -> list[Any] | None:
-        """The body's parsed Markdown, if the store caches it."""
-        ...
+        def get_exact(self, tip_id: str) -> Tip | None: ...
 
-    def similar(self, tip: Tip, limit: int = 3) -> list[Tip]:
-        """The tips most like this one, best first."""
-        ...
+        def blocks(self, tip: Tip) -> list[Any] | None:
+            """The body's parsed Markdown, if the store caches it."""
+            ...
+
+        def similar(self, tip: Tip, limit: int = 3) -> list[Tip]:
+            """The tips most like this one, best first."""
+            ...
 
 
 def _inverted(day: dt.date) -> int:
