@@ -31,7 +31,7 @@ from tipweek.model import JSON_KEYS, Tip
 from tipweek.store import Category, Filters, canonical_name, newest_bound, oldest_bound, order_key
 from tipweek.text import category_key, clean
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 CHECK_BUDGET = 5000
 BULK = 1000  # files to read at once from which a first build bulk-loads and parses in parallel
 MAX_SIMILAR_LOOKUPS = 30
@@ -51,11 +51,14 @@ CREATE TABLE files(path TEXT PRIMARY KEY, layer INTEGER NOT NULL, dir TEXT NOT N
                    mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL, problem TEXT, line INTEGER);
 CREATE INDEX files_dir ON files(dir);
 CREATE INDEX files_problems ON files(path) WHERE problem IS NOT NULL;
+-- Narrow rows (many to a page), so ranking and filtering thousands of tips stays fast;
+-- the long text lives in `texts`, which is also the full-text indexes' content.
 CREATE TABLE tips(
     rowid INTEGER PRIMARY KEY, id TEXT NOT NULL, layer INTEGER NOT NULL, path TEXT NOT NULL UNIQUE,
     visible INTEGER NOT NULL DEFAULT 0, ord TEXT NOT NULL, title TEXT, date TEXT, categories TEXT,
-    summary TEXT, blurb TEXT, takeaway TEXT, body TEXT, tags TEXT, tag_text TEXT, source TEXT,
-    author TEXT, excerpt INTEGER, blocks TEXT);
+    summary TEXT, takeaway TEXT, tags TEXT, source TEXT, author TEXT, excerpt INTEGER);
+CREATE TABLE texts(rowid INTEGER PRIMARY KEY, title TEXT, takeaway TEXT, blurb TEXT, body TEXT,
+                   tag_text TEXT, blocks TEXT);
 CREATE INDEX tips_id ON tips(id, layer);
 CREATE INDEX tips_order ON tips(visible, ord);
 CREATE TABLE tip_categories(tip INTEGER NOT NULL, key TEXT NOT NULL, name TEXT NOT NULL,
@@ -64,9 +67,9 @@ CREATE INDEX tip_categories_order ON tip_categories(key, visible, ord);
 CREATE INDEX tip_categories_tip ON tip_categories(tip);
 CREATE TABLE category_counts(key TEXT NOT NULL, name TEXT NOT NULL, count INTEGER NOT NULL,
                              PRIMARY KEY (key, name));
-CREATE VIRTUAL TABLE fts USING fts5(title, takeaway, blurb, body, tag_text, content='tips',
+CREATE VIRTUAL TABLE fts USING fts5(title, takeaway, blurb, body, tag_text, content='texts',
     content_rowid='rowid', tokenize='porter unicode61 remove_diacritics 2');
-CREATE VIRTUAL TABLE words USING fts5(title, takeaway, blurb, body, tag_text, content='tips',
+CREATE VIRTUAL TABLE words USING fts5(title, takeaway, blurb, body, tag_text, content='texts',
     content_rowid='rowid', tokenize='unicode61 remove_diacritics 2', detail='none');
 CREATE VIRTUAL TABLE words_vocab USING fts5vocab(words, 'row');
 CREATE TRIGGER tips_visible AFTER UPDATE OF visible ON tips WHEN old.visible != new.visible BEGIN
@@ -74,6 +77,7 @@ CREATE TRIGGER tips_visible AFTER UPDATE OF visible ON tips WHEN old.visible != 
 END;
 CREATE TRIGGER tips_ad AFTER DELETE ON tips BEGIN
     DELETE FROM tip_categories WHERE tip = old.rowid;
+    DELETE FROM texts WHERE rowid = old.rowid;
 END;
 CREATE TRIGGER counts_au AFTER UPDATE OF visible ON tip_categories WHEN old.visible != new.visible BEGIN
     INSERT INTO category_counts(key, name, count)
@@ -86,20 +90,22 @@ END;
 """
 # Kept apart so that a first build can drop them, bulk-insert, and rebuild both indexes at once.
 _FTS_TRIGGERS = """
-CREATE TRIGGER fts_ai AFTER INSERT ON tips BEGIN
+CREATE TRIGGER fts_ai AFTER INSERT ON texts BEGIN
     INSERT INTO fts(rowid, title, takeaway, blurb, body, tag_text)
         VALUES (new.rowid, new.title, new.takeaway, new.blurb, new.body, new.tag_text);
     INSERT INTO words(rowid, title, takeaway, blurb, body, tag_text)
         VALUES (new.rowid, new.title, new.takeaway, new.blurb, new.body, new.tag_text);
 END;
-CREATE TRIGGER fts_ad AFTER DELETE ON tips BEGIN
+CREATE TRIGGER fts_ad AFTER DELETE ON texts BEGIN
     INSERT INTO fts(fts, rowid, title, takeaway, blurb, body, tag_text)
         VALUES ('delete', old.rowid, old.title, old.takeaway, old.blurb, old.body, old.tag_text);
     INSERT INTO words(words, rowid, title, takeaway, blurb, body, tag_text)
         VALUES ('delete', old.rowid, old.title, old.takeaway, old.blurb, old.body, old.tag_text);
 END;
 """
-_COLUMNS = ", ".join(f"t.{c}" for c in (*JSON_KEYS, "path"))  # the order `_row_to_tip` reads
+# The order `_row_to_tip` reads; `t` is `tips`, `x` its row of `texts` (for the body).
+_COLUMNS = ", ".join("x.body" if c == "body" else f"t.{c}" for c in (*JSON_KEYS, "path"))
+_TEXT = "JOIN texts x ON x.rowid = t.rowid"
 
 
 def _row_to_tip(row: Sequence[Any]) -> Tip:
@@ -331,8 +337,8 @@ class Index:
     def _insert(self, tip: Tip, layer: int) -> None:
         order = order_key(tip)
         cur = self.db.execute(
-            "INSERT INTO tips(id, layer, path, ord, title, date, categories, summary, blurb, takeaway, body, "
-            f"tags, tag_text, source, author, excerpt) VALUES ({', '.join('?' * 16)})",
+            "INSERT INTO tips(id, layer, path, ord, title, date, categories, summary, takeaway, tags, "
+            f"source, author, excerpt) VALUES ({', '.join('?' * 13)})",
             (
                 tip.id,
                 layer,
@@ -342,15 +348,16 @@ class Index:
                 tip.iso_date,
                 json.dumps(list(tip.categories)),
                 tip.summary,
-                _index_text(tip.blurb),
                 tip.takeaway,
-                tip.body,
                 json.dumps(list(tip.tags)),
-                ", ".join(tip.tags),
                 tip.source,
                 tip.author,
                 int(tip.excerpt),
             ),
+        )
+        self.db.execute(
+            "INSERT INTO texts(rowid, title, takeaway, blurb, body, tag_text) VALUES (?, ?, ?, ?, ?, ?)",
+            (cur.lastrowid, tip.title, tip.takeaway, _index_text(tip.blurb), tip.body, ", ".join(tip.tags)),
         )
         self.db.executemany(
             "INSERT INTO tip_categories(tip, key, name, ord) VALUES (?, ?, ?, ?)",
@@ -389,7 +396,7 @@ class Index:
         return self._problems
 
     def _from(self, filters: Filters, *, eligible_on: dt.date | None = None) -> tuple[str, list[Any], str]:
-        """FROM and WHERE for tips passing `filters`, and the column that orders them.
+        """FROM and WHERE for tips passing `filters` (as `t`), and the column that orders them.
 
         Date ranges become ranges of the order key, so every list is read in index order."""
         if filters.category:
@@ -411,16 +418,25 @@ class Index:
             args.append(newest_bound(eligible_on))
         return sql, args, order
 
-    def tips(self, filters: Filters = Filters(), limit: int | None = None) -> list[Tip]:
-        sql, args, order = self._from(filters)
-        rows = self.db.execute(
-            f"SELECT {_COLUMNS} FROM {sql} ORDER BY {order} LIMIT ?", [*args, -1 if limit is None else limit]
-        )
+    def _rows(
+        self, filters: Filters, tail: str, args: Sequence[Any], eligible_on: dt.date | None = None
+    ) -> list[Tip]:
+        sql, where_args, order = self._from(filters, eligible_on=eligible_on)
+        sql = sql.replace(" WHERE ", f" {_TEXT} WHERE ", 1)
+        rows = self.db.execute(f"SELECT {_COLUMNS} FROM {sql} ORDER BY {order} {tail}", [*where_args, *args])
         return [_row_to_tip(r) for r in rows]
 
-    def count(self, filters: Filters = Filters()) -> int:
-        sql, args, _ = self._from(filters)
+    def _count(self, filters: Filters, eligible_on: dt.date | None = None) -> int:
+        sql, args, _ = self._from(filters, eligible_on=eligible_on)
+        if filters.category:  # the category table alone answers: no need to visit the tips
+            sql = sql.replace("tip_categories c JOIN tips t ON t.rowid = c.tip", "tip_categories c", 1)
         return int(self.db.execute(f"SELECT count(*) FROM {sql}", args).fetchone()[0])
+
+    def tips(self, filters: Filters = Filters(), limit: int | None = None) -> list[Tip]:
+        return self._rows(filters, "LIMIT ?", [-1 if limit is None else limit])
+
+    def count(self, filters: Filters = Filters()) -> int:
+        return self._count(filters)
 
     def categories(self) -> list[Category]:
         spellings: dict[str, dict[str, int]] = {}
@@ -436,15 +452,10 @@ class Index:
         return self.tips(Filters(category, start, end))
 
     def eligible_count(self, as_of: dt.date, category: str | None) -> int:
-        sql, args, _ = self._from(Filters(category), eligible_on=as_of)
-        return int(self.db.execute(f"SELECT count(*) FROM {sql}", args).fetchone()[0])
+        return self._count(Filters(category), eligible_on=as_of)
 
     def eligible_at(self, as_of: dt.date, category: str | None, position: int) -> Tip:
-        sql, args, order = self._from(Filters(category), eligible_on=as_of)
-        row = self.db.execute(
-            f"SELECT {_COLUMNS} FROM {sql} ORDER BY {order} LIMIT 1 OFFSET ?", [*args, position]
-        ).fetchone()
-        return _row_to_tip(row)
+        return self._rows(Filters(category), "LIMIT 1 OFFSET ?", [position], eligible_on=as_of)[0]
 
     def ids(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT id FROM tips WHERE visible = 1")]
@@ -453,20 +464,22 @@ class Index:
         return [
             r[0]
             for r in self.db.execute(
-                "SELECT id FROM tips WHERE visible = 1 AND id >= ? AND id < ? ORDER BY id LIMIT ?",
+                "SELECT id FROM tips WHERE +visible = 1 AND id >= ? AND id < ? ORDER BY id LIMIT ?",
                 (prefix, prefix + "\U0010ffff", limit),
             )
         ]
 
     def get_exact(self, tip_id: str) -> Tip | None:
         row = self.db.execute(
-            f"SELECT {_COLUMNS} FROM tips t WHERE visible = 1 AND id = ?", (tip_id,)
+            f"SELECT {_COLUMNS} FROM tips t {_TEXT} WHERE +t.visible = 1 AND t.id = ?", (tip_id,)
         ).fetchone()
         return _row_to_tip(row) if row else None
 
     def blocks(self, tip: Tip) -> list[Any] | None:
         """The parsed body, cached in the index the first time a tip is shown."""
-        row = self.db.execute("SELECT blocks FROM tips WHERE path = ?", (tip.path,)).fetchone()
+        row = self.db.execute(
+            "SELECT x.blocks FROM tips t JOIN texts x ON x.rowid = t.rowid WHERE t.path = ?", (tip.path,)
+        ).fetchone()
         if row and row[0]:
             return list(json.loads(row[0]))
         from tipweek.mdblocks import parse
@@ -475,7 +488,10 @@ class Index:
         # Only a cache: never wait for another process's write lock to store it.
         self.db.execute("PRAGMA busy_timeout = 50")
         with suppress(sqlite3.Error):
-            self.db.execute("UPDATE tips SET blocks = ? WHERE path = ?", (json.dumps(blocks), tip.path))
+            self.db.execute(
+                "UPDATE texts SET blocks = ? WHERE rowid = (SELECT rowid FROM tips WHERE path = ?)",
+                (json.dumps(blocks), tip.path),
+            )
         self.db.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
         return blocks
 
@@ -517,7 +533,8 @@ class Index:
             r[0]: r[1:]
             for r in self.db.execute(
                 f"SELECT t.rowid, {_COLUMNS}, snippet(fts, -1, '{HIT_START}', '{HIT_END}', '…', 14) "
-                f"FROM fts JOIN tips t ON t.rowid = fts.rowid WHERE fts MATCH ? AND t.rowid IN ({marks})",
+                f"FROM fts JOIN tips t ON t.rowid = fts.rowid {_TEXT} "
+                f"WHERE fts MATCH ? AND t.rowid IN ({marks})",
                 [expression, *(r[0] for r in ranked)],
             )
         }
