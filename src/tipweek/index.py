@@ -32,7 +32,7 @@ from tipweek.store import Category, Filters, canonical_name, newest_bound, oldes
 from tipweek.text import category_key, clean
 
 SCHEMA_VERSION = 6
-CHECK_BUDGET = 5000
+CHECK_BUDGET = 2500
 BULK = 1000  # files to read at once from which a first build bulk-loads and parses in parallel
 BUSY_MS = 15_000
 PROGRESS_THRESHOLD = 500
