@@ -440,7 +440,10 @@ def index_has(cache: Path, path: Path, marker: str) -> bool | None:
         try:
             db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
             try:
-                row = db.execute("SELECT body FROM tips WHERE path = ?", (str(path),)).fetchone()
+                row = db.execute(
+                    "SELECT x.body FROM tips t JOIN texts x ON x.rowid = t.rowid WHERE t.path = ?",
+                    (str(path),),
+                ).fetchone()
             finally:
                 db.close()
         except sqlite3.Error:

@@ -219,3 +219,13 @@ def test_concurrent_commands_share_the_index(lib: Library, isolated: Path) -> No
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert conn.execute("SELECT count(*) FROM tips").fetchone()[0] == 25
+
+
+def test_search_never_shows_a_tip_replaced_by_a_later_library(lib: Library, run: Run, tmp_path: Path) -> None:
+    lib.add("Harbour Rules", "2026-06-02", ("Teamwork",), slug="harbour", body="Old wording about tides.")
+    later = Library(tmp_path / "later")
+    later.add("Harbour Rules, Revised", "2026-06-02", ("Teamwork",), slug="harbour", body="New wording.")
+    args = ("--library", str(later.root), "search")
+    assert run(*args, "tides").exit_code == 1
+    hits = json.loads(run(*args, "harbour", "--json").stdout)
+    assert [(h["id"], h["title"]) for h in hits] == [("harbour", "Harbour Rules, Revised")]

@@ -521,48 +521,82 @@ class Index:
             sql += " AND t.id != ?"
             args.append(exclude)
         bm25 = f"bm25(fts, {', '.join(str(float(w)) for w in weights)})"
+        wanted = -1 if limit is None else limit
+        if not (filters.category or filters.until or filters.since or exclude) and limit is not None:
+            # Fast path: rank inside the full-text index alone, with spare rows in case some are
+            # hidden by a tip with the same id in a later library. Exact whenever enough of the
+            # fetched rows are shown, or every match was fetched.
+            fetch = 2 * limit + 10
+            ranked = self.db.execute(
+                f"SELECT rowid, {bm25} AS score FROM fts WHERE fts MATCH ? ORDER BY score LIMIT ?",
+                (expression, fetch),
+            ).fetchall()
+            shown = [h for h in self._hits(expression, ranked) if h[0]]
+            if len(shown) >= limit or len(ranked) < fetch:
+                return [h[1] for h in sorted(shown, key=lambda h: (-h[1].score, h[2]))][:limit]
         ranked = self.db.execute(
-            f"SELECT t.rowid, {bm25} AS score FROM {sql} ORDER BY score, t.ord LIMIT ?",
-            [*args, -1 if limit is None else limit],
+            f"SELECT t.rowid, {bm25} AS score FROM {sql} ORDER BY score, t.ord LIMIT ?", [*args, wanted]
         ).fetchall()
+        return [h[1] for h in self._hits(expression, ranked)]
+
+    def _hits(
+        self, expression: str, ranked: Sequence[tuple[int, float]]
+    ) -> list[tuple[bool, SearchHit, str]]:
+        """Whole rows and snippets for ranked row ids, in rank order: (visible, hit, order key)."""
         if not ranked:
             return []
         marks = ", ".join("?" * len(ranked))
         details = {
             r[0]: r[1:]
             for r in self.db.execute(
-                f"SELECT t.rowid, {_COLUMNS}, snippet(fts, -1, '{HIT_START}', '{HIT_END}', '…', 14) "
+                f"SELECT t.rowid, t.visible, t.ord, {_COLUMNS}, "
+                f"snippet(fts, -1, '{HIT_START}', '{HIT_END}', '…', 14) "
                 f"FROM fts JOIN tips t ON t.rowid = fts.rowid {_TEXT} "
                 f"WHERE fts MATCH ? AND t.rowid IN ({marks})",
                 [expression, *(r[0] for r in ranked)],
             )
         }
         return [
-            SearchHit(_row_to_tip(details[rowid]), -float(score), str(details[rowid][12]))
+            (
+                bool(details[rowid][0]),
+                SearchHit(_row_to_tip(details[rowid][2:]), -float(score), str(details[rowid][14])),
+                str(details[rowid][1]),
+            )
             for rowid, score in ranked
             if rowid in details
         ]
 
-    def similar(self, tip: Tip, limit: int = 3, terms: int = 6) -> list[Tip]:
-        """More like this: tips sharing this one's tag words, its most repeated body words and
-        its title words, ranked by BM25 (which already favours the rarer ones). Few terms keep it
-        fast on large libraries, where a common word matches thousands of tips."""
+    def similar(self, tip: Tip, limit: int = 3, terms: int = 5, candidates: int = 10) -> list[Tip]:
+        """More like this: tips sharing this one's most telling words (its tags, its most
+        repeated body words, its title), ranked by BM25. Only words that a minority of tips
+        use are searched for: they say more, and keep the search small in a large library."""
         counts: dict[str, int] = {}
         for word in _words(tip.body):
             if word not in _STOP and len(word) > 3:
                 counts[word] = counts.get(word, 0) + 1
-        picked: list[str] = []
         repeated = sorted(counts, key=lambda w: (-counts[w], w))
+        picked: list[str] = []
         for word in [*_words(" ".join(tip.tags)), *repeated[:3], *_words(tip.title), *repeated[3:]]:
             if word not in _STOP and len(word) > 3 and word not in picked:
                 picked.append(word)
-            if len(picked) == terms:
+            if len(picked) == candidates:
                 break
-        if not picked:
+        (size,) = self.db.execute("SELECT coalesce(max(rowid), 0) FROM tips").fetchone()
+        telling = []
+        for word in picked:
+            query = f'"{word}"'
+            # Counting stops early: all that matters is whether the word is rare enough.
+            (used,) = self.db.execute(
+                "SELECT count(*) FROM (SELECT 1 FROM fts WHERE fts MATCH ? LIMIT ?)", (query, size // 10 + 2)
+            ).fetchone()
+            if 2 <= used <= size // 10 + 1 or size < 50:
+                telling.append(query)
+            if len(telling) == terms:
+                break
+        if not telling:
             return []
-        expression = " OR ".join(f'"{w}"' for w in picked)
         try:
-            hits = self.search(expression, limit=limit, exclude=tip.id, weights=(3, 1, 1, 1, 3))
+            hits = self.search(" OR ".join(telling), limit=limit, exclude=tip.id, weights=(3, 1, 1, 1, 3))
         except sqlite3.Error:
             return []
         return [h.tip for h in hits]
