@@ -156,7 +156,11 @@ def test_check_passes_on_a_good_library(sample: Library, run: Run) -> None:
         (["list", "--year", "1999"], 1, "no tips match"),
         (["show", "nothing-like-it"], 1, "no tip with id"),
         (["today", "--category", "nope"], 2, "unknown category 'nope'"),
-        (["list", "--limit", "0"], 2, ""),
+        (["list", "--limit", "0"], 2, "is not in the range"),
+        (["list", "--limit", "abc"], 2, "'abc' is not a valid int"),
+        (["bogus"], 2, "No such command 'bogus'"),
+        (["show"], 2, "Missing argument 'ID'"),
+        (["--library"], 2, "requires an argument"),
     ],
 )
 def test_bad_input_is_one_line_and_an_exit_code(

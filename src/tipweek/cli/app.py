@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
-from typer._click.core import Context as ClickContext  # Typer vendors click since 0.29
+from typer._click.core import Context as ClickContext  # Typer vendors click
+from typer._click.exceptions import NoArgsIsHelpError, UsageError
 from typer.core import TyperGroup
 
 from tipweek import __version__
@@ -63,11 +64,26 @@ def report(message: str, *, kind: str = "error", hint: str = "") -> None:
     err_console().print(line, soft_wrap=True)
 
 
+def _usage(error: UsageError) -> NoReturn:
+    """A command line Typer cannot parse: one line, like every other error, not a panel."""
+    if isinstance(error, NoArgsIsHelpError):
+        raise error
+    where = error.ctx.command_path if error.ctx else "tip"
+    report(error.format_message(), hint=f"see '{where} --help'")
+    raise typer.Exit(ExitCode.BAD_INPUT) from None
+
+
 class TipGroup(TyperGroup):
     """Maps library errors to one stderr line and a named exit code, for every command."""
 
     def list_commands(self, ctx: ClickContext) -> list[str]:
         return list(self.commands)  # in the order they were registered, not alphabetical
+
+    def parse_args(self, ctx: ClickContext, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except UsageError as error:
+            _usage(error)
 
     def invoke(self, ctx: ClickContext) -> Any:
         try:
@@ -77,6 +93,8 @@ class TipGroup(TyperGroup):
             raise typer.Exit(exit_code_for(error)) from None
         except KeyboardInterrupt:
             raise typer.Exit(ExitCode.INTERRUPTED) from None
+        except UsageError as error:
+            _usage(error)
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise
         except BrokenPipeError:
