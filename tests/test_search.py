@@ -229,3 +229,18 @@ def test_search_never_shows_a_tip_replaced_by_a_later_library(lib: Library, run:
     assert run(*args, "tides").exit_code == 1
     hits = json.loads(run(*args, "harbour", "--json").stdout)
     assert [(h["id"], h["title"]) for h in hits] == [("harbour", "Harbour Rules, Revised")]
+
+
+def test_a_library_folder_that_disappears_leaves_the_index(
+    lib: Library, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    # As in a large library, where each command compares only a slice of the file times.
+    monkeypatch.setattr("tipweek.index.CHECK_BUDGET", 1)
+    lib.write("loose-tip.toml", 'title = "Loose Caller Tip"\ncategories = ["Teamwork"]\nbody = "A caller."\n')
+    assert "loose-tip" in ids(run, "caller")  # a tip right in the library folder, not in a year
+    shutil.rmtree(lib.root)
+    result = run("list", "--json")
+    assert json.loads(result.stdout) == []
+    assert result.stderr.splitlines() == [f"warning: library folder not found: {lib.root}"]

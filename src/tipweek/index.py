@@ -167,11 +167,11 @@ class Index:
             stack = [str(source.path)]
             while stack:
                 folder = stack.pop()
-                seen.add(folder)
                 try:
                     mtime = os.stat(folder).st_mtime_ns
                 except OSError:
-                    continue
+                    continue  # gone (or unreadable): its tips leave the index
+                seen.add(folder)
                 old = known.get(folder)
                 if old and old[0] == layer and old[1] == mtime and not full:
                     stack.extend(json.loads(old[2]))
