@@ -20,7 +20,7 @@ from typer._click.exceptions import NoArgsIsHelpError, UsageError
 from typer.core import TyperGroup
 
 from tipweek import __version__
-from tipweek.errors import BadInput, LibraryError, NotFound, SendError, TipError
+from tipweek.errors import BadInput, TipError
 from tipweek.text import one_line
 
 if TYPE_CHECKING:
@@ -38,11 +38,9 @@ class ExitCode(enum.IntEnum):
 
 
 def exit_code_for(error: TipError) -> ExitCode:
-    if isinstance(error, BadInput):
-        return ExitCode.BAD_INPUT
-    if isinstance(error, NotFound | LibraryError | SendError):
-        return ExitCode.FAILURE
-    return ExitCode.FAILURE
+    """Bad input is 2; everything else the library raises (not found, a library or mail
+    failure) is 1."""
+    return ExitCode.BAD_INPUT if isinstance(error, BadInput) else ExitCode.FAILURE
 
 
 def make_console(*, stderr: bool = False) -> Console:

@@ -315,6 +315,7 @@ def check(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         tip --library ./team-tips check
     """
     from tipweek.library import load
+    from tipweek.text import one_line
 
     st = state(ctx)
     loaded = load(st.sources)
@@ -331,15 +332,9 @@ def check(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         )
     else:
         for problem in loaded.problems:
-            typer.echo(_safe(str(problem)))
+            typer.echo(one_line(str(problem)))
         summary = f"{len(loaded.tips)} tips checked, {len(errors)} error(s)"
         warnings = len(loaded.problems) - len(errors)
         typer.echo(summary + (f", {warnings} warning(s)" if warnings else ""), err=True)
     if errors:
         raise typer.Exit(ExitCode.FAILURE)
-
-
-def _safe(text: str) -> str:
-    from tipweek.text import one_line
-
-    return one_line(text)
