@@ -43,6 +43,24 @@ def test_count_and_consecutive_tuesdays(bundled) -> None:
     assert sum(d <= dt.date(2026, 11, 17) for d in dates) == 64
 
 
+# Season-bound tips and the months they belong in (the holiday-hours notice by mid-November).
+SEASONS = {
+    "announce-holiday-hours-early-and-everywhere": lambda d: (d.month, d.day) <= (11, 15) and d.month >= 10,
+    "answer-questions-at-the-door-of-the-flu-shot-clinic": lambda d: d.month == 10,
+    "neutral-words-and-extra-patience-at-the-elections-office": lambda d: d.month == 10,
+    "conference-night-begins-at-the-front-office": lambda d: d.month in (3, 10),
+    "put-people-at-the-corners-where-signs-fail": lambda d: d.month == 8,
+    "snow-days-need-one-source-of-truth": lambda d: d.month in (12, 1, 2),
+    "name-the-worry-before-the-paperwork": lambda d: d.month in (8, 9),
+}
+
+
+@pytest.mark.parametrize("slug", sorted(SEASONS))
+def test_season_bound_tips_sit_in_their_season(bundled, slug: str) -> None:
+    tip = next(t for t in bundled.tips if t.id == slug)
+    assert tip.date is not None and SEASONS[slug](tip.date), (slug, tip.date)
+
+
 def test_categories(bundled) -> None:
     counts = Counter(c for t in bundled.tips for c in t.categories)
     assert set(counts) == CATEGORIES
