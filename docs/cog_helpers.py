@@ -45,10 +45,14 @@ def tip(*args: str) -> str:
 
 
 def commands() -> list[str]:
+    """Every command, and each subcommand of a group after it (`site`, `site build`)."""
     import typer.main
 
     from tipweek.cli import load
 
     app = load()
-
-    return list(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+    names: list[str] = []
+    for name, command in typer.main.get_command(app).commands.items():  # type: ignore[attr-defined]
+        names.append(name)
+        names.extend(f"{name} {sub}" for sub in getattr(command, "commands", {}))
+    return names

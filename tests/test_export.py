@@ -543,11 +543,11 @@ def test_unknown_format_lists_the_formats(sample, run) -> None:
     result = run("export", "--format", "pdf")
     assert result.exit_code == 2
     assert result.stderr == (
-        "error: unknown export format 'pdf' (formats: eml, html, text, markdown, json, fortune, svg)\n"
+        "error: unknown export format 'pdf' (formats: eml, html, text, markdown, json, fortune, svg, atom)\n"
     )
     with pytest.raises(BadInput):
         export([make_tip()], "pdf")
-    assert set(EXPORTERS) == {"eml", "html", "text", "markdown", "json", "fortune", "svg"}
+    assert set(EXPORTERS) == {"eml", "html", "text", "markdown", "json", "fortune", "svg", "atom"}
 
 
 def test_today_week_and_id_pick_the_right_tip(sample, run) -> None:

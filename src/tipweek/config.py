@@ -62,6 +62,14 @@ class SmtpSettings(NamedTuple):
         return self.port or {"ssl": 465, "starttls": 587}.get(self.security, 25)
 
 
+class SiteSettings(NamedTuple):
+    """`[site]`: where the static site is published (its address links chat posts to it)."""
+
+    base_url: str = ""
+    title: str = "Tip of the Week"
+    description: str = "One short customer-service tip a week."
+
+
 class Config(NamedTuple):
     libraries: tuple[Path, ...] = ()
     bundled: bool = True
@@ -69,6 +77,7 @@ class Config(NamedTuple):
     sender: str = ""
     to: tuple[str, ...] = ()
     smtp: SmtpSettings = SmtpSettings()
+    site: SiteSettings = SiteSettings()
 
 
 def _expect(value: object, kind: type | tuple[type, ...], where: str, path: Path) -> None:
@@ -133,4 +142,15 @@ def load_config(path: Path) -> Config:
         sender=sender,
         to=tuple(str(a) for a in to),
         smtp=settings,
+        site=_site(data.get("site", {}), path),
     )
+
+
+def _site(table: object, path: Path) -> SiteSettings:
+    _expect(table, dict, "site", path)
+    assert isinstance(table, dict)
+    defaults = SiteSettings()
+    values = {key: table.get(key, getattr(defaults, key)) for key in SiteSettings._fields}
+    for key, value in values.items():
+        _expect(value, str, f"site.{key}", path)
+    return SiteSettings(**values)

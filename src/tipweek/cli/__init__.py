@@ -19,7 +19,10 @@ COMMANDS = {
     "search": "search", "reindex": "search",
     "export": "export", "send": "export",
     "import": "importing", "add": "authoring", "edit": "authoring", "rm": "authoring",
+    "site": "site",
 }  # fmt: skip
+#: Commands that are groups of subcommands (`tip site build`): their module adds them itself.
+GROUPS = {"site"}
 _GLOBAL_WITH_VALUE = {"--library", "-L"}
 
 
@@ -33,7 +36,7 @@ def load(names: Sequence[str] | None = None) -> Any:
         importlib.import_module(f"tipweek.cli.{module}")
     registered = {info.name for info in app.registered_commands}
     for name in wanted:
-        if name not in registered:
+        if name not in registered and name not in GROUPS:
             func, settings = marked[name]
             app.command(name, **settings)(func)
     return app

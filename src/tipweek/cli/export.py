@@ -105,7 +105,7 @@ def export(
         typer.Option(
             "--format",
             metavar="F",
-            help="eml, html, text, markdown, json, fortune or svg; default: from the -o extension "
+            help="eml, html, text, markdown, json, fortune, svg or atom; default: from the -o extension "
             "(eml if none), or text on stdout.",
         ),
     ] = None,

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from tipweek.config import DEFAULT_SUBJECT
 from tipweek.errors import BadInput, NotFound
-from tipweek.exporters import eml, fortune, html, json_, markdown, svg, text
+from tipweek.exporters import atom, eml, fortune, html, json_, markdown, svg, text
 from tipweek.text import shown
 
 if TYPE_CHECKING:
@@ -82,6 +82,7 @@ EXPORTERS: dict[str, Exporter] = {
     "json": json_.export,
     "fortune": fortune.export,
     "svg": svg.export,
+    "atom": atom.export,
 }
 
 #: File extensions (and short names accepted by --format) and the format each one means.
@@ -96,6 +97,7 @@ EXTENSIONS: dict[str, str] = {
     "json": "json",
     "fortune": "fortune",
     "svg": "svg",
+    "atom": "atom",
 }
 
 

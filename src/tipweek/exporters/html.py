@@ -8,7 +8,7 @@ is rendered with raw HTML off, so markup in a tip is shown, never run.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from tipweek.exporters._shared import is_web_link, meta
@@ -61,8 +61,9 @@ def esc(value: str) -> str:
     return html.escape(clean(value), quote=True)
 
 
-def markdown_html(markdown: str) -> str:
-    """The body as HTML with inline styles; raw HTML is escaped, unsafe links become text."""
+def markdown_html(markdown: str, styles: Mapping[str, str] | None = STYLES) -> str:
+    """The body as HTML, with inline `styles` (mail) or none (the site styles by tag); raw HTML
+    is escaped, unsafe links become text, images become their alt text."""
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark", {"html": False})
@@ -70,20 +71,20 @@ def markdown_html(markdown: str) -> str:
     md.add_render_rule("code_block", _code_block)
     md.add_render_rule("image", _image)
     tokens = md.parse(clean(markdown))
-    _restyle(tokens)
-    return str(md.renderer.render(tokens, md.options, {}))
+    _restyle(tokens, styles or {})
+    return str(md.renderer.render(tokens, md.options, {"styles": styles or {}}))
 
 
-def _restyle(tokens: list[Any]) -> None:
+def _restyle(tokens: list[Any], styles: Mapping[str, str]) -> None:
     """Demote headings below the tip title, add inline styles, and unlink unsafe targets."""
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
             token.tag = f"h{min(int(token.tag[1:]) + 1, 6)}"
-        if token.nesting >= 0 and token.tag in STYLES:
-            token.attrSet("style", STYLES[token.tag])
+        if token.nesting >= 0 and token.tag in styles:
+            token.attrSet("style", styles[token.tag])
         if token.children:
             token.children = _safe_links(token.children)
-            _restyle(token.children)
+            _restyle(token.children, styles)
 
 
 def _safe_links(children: list[Any]) -> list[Any]:
@@ -106,7 +107,9 @@ def _safe_links(children: list[Any]) -> list[Any]:
 def _code_block(renderer: Any, tokens: list[Any], idx: int, options: Any, env: Any) -> str:
     import html
 
-    return f'<pre style="{STYLES["pre"]}">{html.escape(tokens[idx].content)}</pre>\n'
+    styles = env.get("styles", STYLES)
+    style = f' style="{styles["pre"]}"' if "pre" in styles else ""
+    return f"<pre{style}>{html.escape(tokens[idx].content)}</pre>\n"
 
 
 def _image(renderer: Any, tokens: list[Any], idx: int, options: Any, env: Any) -> str:
@@ -114,7 +117,8 @@ def _image(renderer: Any, tokens: list[Any], idx: int, options: Any, env: Any) -
     import html
 
     alt = tokens[idx].content or "image"
-    return f'<span style="color:{MUTED};">[{html.escape(alt)}]</span>'
+    look = f'style="color:{MUTED};"' if env.get("styles", STYLES) else 'class="image-alt"'
+    return f"<span {look}>[{html.escape(alt)}]</span>"
 
 
 def _tip_rows(tip: Tip) -> str:
