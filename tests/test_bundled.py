@@ -99,3 +99,103 @@ def test_cli_week_shows_a_dated_tip_now(run) -> None:
     tip = json.loads(run("week", "--json").stdout)  # TIP_TODAY is 2026-11-25
     assert tip["date"] == "2026-11-24"
     assert run("check").exit_code == 0
+
+
+# Forms trainers use besides "a story with a **bolded** name, a lesson and a bullet list", each
+# recognised by its layout. A tip is in a form when its body has that layout, not because of a flag.
+FORMS = {
+    "say this, not that": re.compile(r"^- \*\*Say:\*\* .+\*\*Not:\*\* ", re.M),
+    "role-play dialogue": re.compile(r"^\*\*(?!Myth:|Fact:|Say:|Not:)[A-Z][A-Za-z .'-]{0,24}:\*\* ", re.M),
+    "checklist": re.compile(r"^- \[ \] ", re.M),
+    "myth and fact": re.compile(r"^\*\*(?:Myth|Fact):\*\* ", re.M),
+    "team exercise": re.compile(r"^\*\*Team exercise\b", re.M),
+}
+MINIMUM = {
+    "say this, not that": 3,
+    "role-play dialogue": 4,
+    "checklist": 4,
+    "myth and fact": 4,
+    "team exercise": 1,
+}
+BOLD_NAME = re.compile(r"\*\*([A-Z][a-z]+(?:-[a-z]+)?)\*\*")
+BULLETS = re.compile(r"^(?:- |\d+\. )", re.M)
+
+
+def form_of(body: str) -> str | None:
+    """The first alternative form whose layout the body has (enough matching lines), if any."""
+    for name, pattern in FORMS.items():
+        if len(pattern.findall(body)) >= MINIMUM[name]:
+            return name
+    return None
+
+
+def is_template(body: str) -> bool:
+    """A story that opens on a **bolded** first name and ends in a bullet list, in no other form."""
+    opening = body.strip().split("\n\n", 1)[0]
+    return bool(BOLD_NAME.search(opening)) and bool(BULLETS.search(body)) and form_of(body) is None
+
+
+@pytest.mark.parametrize(
+    ("body", "form", "template"),
+    [
+        ("**Ana** met a caller.\n\nLesson.\n\n- one\n- two", None, True),
+        ("Ana met a caller.\n\n- one", None, False),
+        (
+            "Intro.\n\n- **Say:** a **Not:** b\n- **Say:** c **Not:** d\n- **Say:** e **Not:** f",
+            "say this, not that",
+            False,
+        ),
+        (
+            "**Ana** x.\n\n**Caller:** a\n\n**Agent:** b\n\n**Caller:** c\n\n**Agent:** d\n\n- e",
+            "role-play dialogue",
+            False,
+        ),
+        ("**Myth:** a\n\n**Fact:** b\n\n**Myth:** c\n\n**Fact:** d", "myth and fact", False),
+        ("**Myth:** a\n\n**Fact:** b", None, False),
+        ("x\n\n- [ ] a\n- [ ] b\n- [ ] c\n- [ ] d", "checklist", False),
+        ("x\n\n**Team exercise (one minute)**\n\n1. a", "team exercise", False),
+    ],
+)
+def test_form_detection(body: str, form: str | None, template: bool) -> None:
+    assert form_of(body) == form
+    assert is_template(body) is template
+
+
+def test_at_least_a_third_of_tips_are_in_another_form(bundled) -> None:
+    tips = bundled.tips
+    forms = Counter(form_of(t.body) for t in tips)
+    assert 3 * (len(tips) - forms[None]) >= len(tips), forms
+    assert all(forms[name] >= 4 for name in FORMS), forms
+    assert 3 * sum(is_template(t.body) for t in tips) <= 2 * len(tips)
+
+
+def _ranks(values: list[int]) -> list[float]:
+    order = sorted(range(len(values)), key=values.__getitem__)
+    ranks = [0.0] * len(values)
+    i = 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
+            j += 1
+        for k in order[i : j + 1]:
+            ranks[k] = (i + j) / 2
+        i = j + 1
+    return ranks
+
+
+def test_story_names_do_not_run_through_the_alphabet(bundled) -> None:
+    """The bolded names that open stories, in date order, must not march from A to Z in blocks."""
+    import statistics
+
+    dated = sorted(bundled.tips, key=lambda t: t.date)
+    names = [m.group(1) for t in dated if (m := BOLD_NAME.search(t.body.strip().split("\n\n", 1)[0]))]
+    assert len(names) >= 10
+    letters = [ord(n[0]) for n in names]
+    rho = statistics.correlation(_ranks(list(range(len(letters)))), _ranks(letters))
+    assert abs(rho) < 0.4, (rho, "".join(n[0] for n in names))
+    assert len(set(names)) == len(names), "each story has its own protagonist"
+
+
+def test_takeaway_is_not_repeated_in_the_body(bundled) -> None:
+    for tip in bundled.tips:
+        assert tip.takeaway.strip().rstrip(".!").casefold() not in tip.body.casefold(), tip.id
