@@ -77,23 +77,28 @@ def _term(raw: str) -> tuple[str, list[str]] | None:
     return (f'("{word}" OR "{stem}" *)' if stem else f'"{word}"'), [word]
 
 
-def compile_query(text: str) -> Query:
-    """Compile a user query; raises `BadInput` for unbalanced quotes or nothing to search for."""
-    text = fold(text).strip()
-    if not text:
-        raise BadInput("empty search", hint="try a word or two, like: tip search angry caller")
+class _Terms(NamedTuple):
+    groups: list[list[str]]  # all groups must match; the terms of a group are alternatives
+    excluded: list[str]
+    words: list[str]
+
+
+def _split(text: str) -> list[str]:
+    """The query's terms, as a shell would split them ("quoted phrases" stay whole)."""
     if text.count('"') % 2:
         raise BadInput(f"unbalanced quote in '{shown(text)}'", hint='close the "quoted phrase"')
     try:
-        parts = shlex.split(text.replace("'", "_"), posix=True)
+        return shlex.split(text.replace("'", "_"), posix=True)
     except ValueError:
         raise BadInput(f"cannot read the query '{shown(text)}'") from None
-    groups: list[list[str]] = []
-    excluded: list[str] = []
-    words: list[str] = []
+
+
+def _collect(parts: list[str]) -> _Terms:
+    """Sort terms into required groups (OR joins a term to the group before it) and exclusions."""
+    terms = _Terms([], [], [])
     joining = False
     for part in parts:
-        if part == "or" and groups:
+        if part == "or" and terms.groups:
             joining = True
             continue
         negative = part.startswith("-") and len(part) > 1
@@ -102,17 +107,26 @@ def compile_query(text: str) -> Query:
             continue
         expression, plain = term
         if negative:
-            excluded.append(expression)
+            terms.excluded.append(expression)
         elif joining:
-            groups[-1].append(expression)
+            terms.groups[-1].append(expression)
         else:
-            groups.append([expression])
-        words += [] if negative else plain
+            terms.groups.append([expression])
+        terms.words.extend([] if negative else plain)
         joining = False
-    if not groups:
-        if excluded:
+    return terms
+
+
+def compile_query(text: str) -> Query:
+    """Compile a user query; raises `BadInput` for unbalanced quotes or nothing to search for."""
+    text = fold(text).strip()
+    if not text:
+        raise BadInput("empty search", hint="try a word or two, like: tip search angry caller")
+    terms = _collect(_split(text))
+    if not terms.groups:
+        if terms.excluded:
             raise BadInput("a search needs at least one word to find, not only -excluded ones")
         raise BadInput(f"nothing to search for in '{shown(text)}'", hint="use letters or digits")
-    positive = " AND ".join(g[0] if len(g) == 1 else "(" + " OR ".join(g) + ")" for g in groups)
-    expression = f"({positive})" + "".join(f" NOT {e}" for e in excluded)
-    return Query(expression, tuple(words))
+    positive = " AND ".join(g[0] if len(g) == 1 else "(" + " OR ".join(g) + ")" for g in terms.groups)
+    expression = f"({positive})" + "".join(f" NOT {e}" for e in terms.excluded)
+    return Query(expression, tuple(terms.words))

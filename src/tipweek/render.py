@@ -4,7 +4,8 @@ parsed as markup) after `clean` has removed control and bidi characters."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Group
@@ -182,3 +183,30 @@ def snippet(marked: str, start: str, end: str) -> Text:
         )
         highlighted = not highlighted
     return text
+
+
+@contextmanager
+def progress_bar(enabled: bool, label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A `(done, total)` callback drawing a transient bar from its first call on; None when
+    `enabled` is false (not a terminal). The bar is gone when the block ends."""
+    if not enabled:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    bar = Progress(
+        TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True
+    )
+    tasks: list[Any] = []
+
+    def update(done: int, total: int) -> None:
+        if not tasks:
+            tasks.append(bar.add_task(label, total=total))
+            bar.start()
+        bar.update(tasks[0], completed=done, total=total)
+
+    try:
+        yield update
+    finally:
+        if tasks:
+            bar.stop()

@@ -143,6 +143,7 @@ class State:
 
     extra_libraries: list[Path] = field(default_factory=list)
     env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+    opened: list[Index] = field(default_factory=list)
 
     @cached_property
     def today(self) -> dt.date:
@@ -179,14 +180,7 @@ class State:
     @cached_property
     def store(self) -> Index:
         """The index over every library, refreshed; falls back to reading the files."""
-        from tipweek.index import open_store
-
-        store: Index = open_store(
-            self.sources,
-            self.paths.cache_dir,
-            warn=lambda m: report(m, kind="warning"),
-            progress=self.out.is_terminal,
-        )
+        store = self.open_store()
         problems = [p for p in store.problems if p.severity == "error"]
         if problems:
             more = f" and {len(problems) - 1} more" if len(problems) > 1 else ""
@@ -196,6 +190,27 @@ class State:
                 hint="run `tip check` for the full list",
             )
         return store
+
+    def open_store(self, *, rebuild: bool = False) -> Index:
+        """The one place the CLI opens the index; `close` releases it when the command ends."""
+        from tipweek.index import open_store
+        from tipweek.render import progress_bar
+
+        with progress_bar(self.out.is_terminal, "indexing tips") as progress:
+            store = open_store(
+                self.sources,
+                self.paths.cache_dir,
+                warn=lambda m: report(m, kind="warning"),
+                progress=progress,
+                rebuild=rebuild,
+            )
+        self.opened.append(store)
+        return store
+
+    def close(self) -> None:
+        """Close every index this command opened (registered with `ctx.call_on_close`)."""
+        while self.opened:
+            self.opened.pop().close()
 
     def date(self, value: str | None, default: dt.date | None = None) -> dt.date:
         from tipweek.dates import parse_date
@@ -235,11 +250,11 @@ class State:
 
 
 def state(ctx: typer.Context) -> State:
-    obj = ctx.find_root().obj
-    if not isinstance(obj, State):
-        obj = State()
-        ctx.find_root().obj = obj
-    return obj
+    root = ctx.find_root()
+    if not isinstance(root.obj, State):
+        root.obj = State()
+        root.call_on_close(root.obj.close)
+    return root.obj
 
 
 def emit_json(data: Any) -> None:
@@ -287,6 +302,7 @@ def root(
         tip list --category empathy     browse the library
     """
     ctx.obj = State(extra_libraries=list(library or []))
+    ctx.call_on_close(ctx.obj.close)
     if ctx.invoked_subcommand is None:
         typer.echo(ctx.get_help())
 

@@ -54,16 +54,7 @@ def search(
         hint = "did you mean: " + ", ".join(suggestions) + "?" if suggestions else "try fewer or other words"
         raise NotFound(f"no tips match '{' '.join(query)}'", hint=hint)
     if as_json:
-        emit_json(
-            [
-                {
-                    **h.tip.to_json(),
-                    "score": round(h.score, 4),
-                    "snippet": h.snippet.replace(HIT_START, "").replace(HIT_END, ""),
-                }
-                for h in hits
-            ]
-        )
+        emit_json([h.to_json() for h in hits])
         return
     out = Text()
     for n, hit in enumerate(hits):
@@ -90,25 +81,9 @@ def reindex(ctx: typer.Context) -> None:
 
         tip reindex
     """
-    from tipweek.cli.app import report
-    from tipweek.index import index_path, open_store
+    from tipweek.index import index_path
 
     st = state(ctx)
+    store = st.open_store(rebuild=True)
     path = index_path(st.paths.cache_dir, st.sources)
-    for suffix in ("", "-wal", "-shm"):
-        try:
-            path.with_name(path.name + suffix).unlink()
-        except FileNotFoundError:
-            pass
-        except OSError as error:
-            from tipweek.errors import LibraryError
-
-            raise LibraryError(f"cannot remove the old index {path}: {error.strerror}") from None
-    store = open_store(
-        st.sources,
-        st.paths.cache_dir,
-        warn=lambda m: report(m, kind="warning"),
-        progress=st.out.is_terminal,
-        full=True,
-    )
     typer.echo(f"indexed {store.count()} tips from {len(st.sources)} libraries into {path}")

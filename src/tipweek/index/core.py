@@ -1,0 +1,215 @@
+"""The `Index`: a `Store` over SQLite, and opening it (or a stand-in when it cannot be used)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from tipweek.index import queries, schema, search, sync
+from tipweek.index.search import WEIGHTS, SearchHit
+from tipweek.index.sync import Progress
+from tipweek.library import LibrarySource, Problem
+from tipweek.model import Tip
+from tipweek.store import Category, Filters
+
+Warn = Callable[[str], None]
+
+
+class Index:
+    """A `Store` backed by SQLite; construct with `open_store`, and close when done (it is
+    a context manager)."""
+
+    def __init__(self, db: sqlite3.Connection, sources: Sequence[LibrarySource]) -> None:
+        self.db = db
+        self.sources = list(sources)
+        self._problems: list[Problem] | None = None
+
+    def close(self) -> None:
+        """Release the database (and its locks); closing twice is harmless."""
+        self.db.close()
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.close()
+
+    # -- keeping it current -------------------------------------------------------------
+
+    def refresh(self, *, full: bool = False, progress: Progress | None = None) -> int:
+        """Bring the index up to date with the files; returns how many files changed."""
+        changed = sync.refresh(self.db, self.sources, full=full, progress=progress)
+        if changed:
+            self._problems = None
+        return changed
+
+    def rebuild(self, *, progress: Progress | None = None) -> int:
+        """Start afresh from the tip files (what `tip reindex` does); returns how many were read."""
+        read = sync.rebuild(self.db, self.sources, progress=progress)
+        self._problems = None
+        return read
+
+    # -- reading ------------------------------------------------------------------------
+
+    @property
+    def problems(self) -> list[Problem]:
+        if self._problems is None:
+            self._problems = queries.problems(self.db)
+        return self._problems
+
+    def tips(self, filters: Filters = Filters(), limit: int | None = None) -> list[Tip]:
+        return queries.rows(self.db, filters, "LIMIT ?", [-1 if limit is None else limit])
+
+    def count(self, filters: Filters = Filters()) -> int:
+        return queries.count(self.db, filters)
+
+    def categories(self) -> list[Category]:
+        return queries.categories(self.db)
+
+    def dated_between(self, start: dt.date, end: dt.date, category: str | None) -> list[Tip]:
+        return self.tips(Filters(category, start, end))
+
+    def eligible_count(self, as_of: dt.date, category: str | None) -> int:
+        return queries.count(self.db, Filters(category), eligible_on=as_of)
+
+    def eligible_at(self, as_of: dt.date, category: str | None, position: int) -> Tip:
+        return queries.rows(self.db, Filters(category), "LIMIT 1 OFFSET ?", [position], eligible_on=as_of)[0]
+
+    def ids(self) -> list[str]:
+        return queries.ids(self.db)
+
+    def ids_with_prefix(self, prefix: str, limit: int = 50) -> list[str]:
+        return queries.ids_with_prefix(self.db, prefix, limit)
+
+    def get_exact(self, tip_id: str) -> Tip | None:
+        return queries.get_exact(self.db, tip_id)
+
+    def blocks(self, tip: Tip) -> list[Any] | None:
+        return queries.blocks(self.db, tip)
+
+    # -- searching ----------------------------------------------------------------------
+
+    def search(
+        self,
+        expression: str,
+        filters: Filters = Filters(),
+        limit: int | None = 20,
+        exclude: str | None = None,
+        weights: Sequence[float] = WEIGHTS,
+    ) -> list[SearchHit]:
+        return search.search(self.db, expression, filters, limit, exclude, weights)
+
+    def similar(self, tip: Tip, limit: int = 3) -> list[Tip]:
+        return search.similar(self.db, tip, limit)
+
+    def suggest(self, words: Iterable[str], limit: int = 3) -> list[str]:
+        return search.suggest(self.db, words, limit)
+
+
+def index_path(cache_dir: Path, sources: Sequence[LibrarySource]) -> Path:
+    """One index per set of libraries, so `--library` never mixes with the default set."""
+    import zlib
+
+    data = "\n".join(f"{s.name}\t{s.path.absolute()}" for s in sources).encode()
+    return cache_dir / f"index-{zlib.crc32(data):08x}{zlib.adler32(data):08x}.sqlite3"
+
+
+def _prepare(db: sqlite3.Connection, warn: Warn) -> None:
+    """Check the file is a current index, creating the schema in a new or older one."""
+    version = schema.version(db)
+    # A cache: after a power cut it may lose its last update (and re-read those files),
+    # but it is never corrupted, and commits need no fsync.
+    db.execute("PRAGMA synchronous = NORMAL")
+    if version != schema.SCHEMA_VERSION:
+        if version:
+            warn("the search index is from another version of tip; rebuilding it")
+        db.execute("PRAGMA journal_mode = WAL")
+        schema.create(db)
+    else:
+        db.execute("SELECT count(*) FROM meta").fetchone()
+
+
+def _locked(error: sqlite3.Error) -> bool:
+    return isinstance(error, sqlite3.OperationalError) and "locked" in str(error)
+
+
+def open_index(path: Path, sources: Sequence[LibrarySource], *, warn: Warn) -> Index:
+    """Open (creating, upgrading or replacing a damaged file as needed) the index at `path`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for attempt in range(2):
+        db = schema.connect(path)
+        try:
+            _prepare(db, warn)
+            return Index(db, sources)
+        except sqlite3.DatabaseError as error:
+            db.close()
+            if attempt or _locked(error):
+                raise
+            warn(f"the search index was damaged ({error}); rebuilding it")
+            schema.remove_files(path)
+    raise AssertionError("unreachable")
+
+
+def _unwritable(error: sqlite3.Error) -> bool:
+    text = str(error)
+    return isinstance(error, sqlite3.OperationalError) and any(
+        word in text for word in ("locked", "readonly", "read-only")
+    )
+
+
+def _open_current(
+    path: Path, sources: Sequence[LibrarySource], warn: Warn, progress: Progress | None, rebuild: bool
+) -> Index:
+    """The index at `path`, brought up to date; one damaged while reading is replaced."""
+    index = open_index(path, sources, warn=warn)
+    try:
+        if rebuild:
+            index.rebuild(progress=progress)
+        else:
+            index.refresh(progress=progress)
+        return index
+    except sqlite3.DatabaseError as error:
+        index.close()
+        if _unwritable(error):
+            raise
+        warn(f"the search index was damaged ({error}); rebuilding it")
+    schema.remove_files(path)
+    index = open_index(path, sources, warn=warn)
+    try:
+        index.refresh(progress=progress, full=True)
+    except BaseException:
+        index.close()
+        raise
+    return index
+
+
+def open_store(
+    sources: Sequence[LibrarySource],
+    cache_dir: Path,
+    *,
+    warn: Warn,
+    progress: Progress | None = None,
+    rebuild: bool = False,
+) -> Index:
+    """The index over `sources`, brought up to date (or rebuilt); or the files read into
+    memory when the cache folder cannot be used (read-only, full, locked for too long)."""
+    try:
+        return _open_current(index_path(cache_dir, sources), sources, warn, progress, rebuild)
+    except (sqlite3.Error, OSError) as error:
+        warn(f"cannot use the search index in {cache_dir} ({error}); reading the tip files directly")
+        return memory_index(sources, progress=progress)
+
+
+def memory_index(sources: Sequence[LibrarySource], *, progress: Progress | None = None) -> Index:
+    """An index held in memory for this one command."""
+    db = schema.connect(":memory:")
+    schema.create(db)
+    index = Index(db, sources)
+    index.refresh(progress=progress, full=True)
+    return index
