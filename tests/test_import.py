@@ -141,7 +141,7 @@ def test_merge_keeps_the_base_on_conflicts() -> None:
 
 
 def test_registry_and_detection() -> None:
-    assert set(FORMATS) == {"archive", "markdown", "json", "fortune"}
+    assert set(FORMATS) == {"archive", "markdown", "json", "feed", "fortune"}
     assert set(IMPORTERS) == set(FORMATS)
     assert detect("+++\ntitle = 'x'\n+++\nbody", "a.txt") == "markdown"
     assert detect('[{"title": "x"}]', "a.txt") == "json"
@@ -149,6 +149,8 @@ def test_registry_and_detection() -> None:
     assert detect("  {not json", "a.json") == "json"  # then the JSON importer says what is wrong
     assert detect("one\n%\ntwo\n", "cookies") == "fortune"
     assert detect("plain words", "notes.txt") == ""
+    assert detect('<rss version="2.0"><channel></channel></rss>', "a.txt") == "feed"
+    assert detect("<!-- empty -->", "posts.atom") == "feed"  # by name when the content says nothing
 
 
 def test_markdown_importer_reads_several_tips_and_reports_lines() -> None:

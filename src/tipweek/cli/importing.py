@@ -42,6 +42,7 @@ class Format(enum.StrEnum):
     archive = "archive"
     markdown = "markdown"
     json = "json"
+    feed = "feed"
     fortune = "fortune"
 
 
@@ -85,10 +86,12 @@ def import_(
         ),
     ] = False,
 ) -> None:
-    """Import tips from saved blog archive pages, Markdown, JSON or fortune files.
+    """Import tips from saved blog archive pages, RSS and Atom feeds, Markdown, JSON or fortune files.
 
     Formats: **archive** (blog archive pages saved as text: teasers become excerpts, full
-    posts keep their body), **markdown** (TOML front matter between `+++` lines), **json**
+    posts keep their body), **feed** (RSS 2.0 or Atom, such as a blog's export or the
+    `feed.xml` of `tip site build`: posts keep their dates, categories and links, and
+    their HTML becomes Markdown), **markdown** (TOML front matter between `+++` lines), **json**
     (what `tip list --json` and `tip export --format json` print) and **fortune** (cookies
     separated by `%` lines). The same post found on several pages is imported once, with all
     its categories. Tips already in the library are never overwritten: they are skipped
@@ -101,6 +104,7 @@ def import_(
         tip import ~/blog-pages/                    every page in the folder
         tip import page-2.txt page-3.txt --update   add categories and full posts
         tip import tips.json --into ./team-tips     a `tip export --format json` file
+        tip import public/feed.xml --dry-run        a feed: here the one `tip site build` wrote
         tip import quotes.txt --format fortune --category Motivation
     """
     from tipweek.authoring import guard_target

@@ -37,9 +37,9 @@ def add_categories(tip: Tip, extra: Sequence[str]) -> Tip:
 
 
 def _registry() -> tuple[dict[str, Importer], list[tuple[str, Callable[[str], bool]]], dict[str, str]]:
-    from tipweek.importers import archive, fortune, json_, markdown
+    from tipweek.importers import archive, feed, fortune, json_, markdown
 
-    modules = (archive, markdown, json_, fortune)  # the order content is sniffed in
+    modules = (archive, markdown, json_, feed, fortune)  # the order content is sniffed in
     importers: dict[str, Importer] = {m.NAME: m.parse for m in modules}
     sniffers = [(m.NAME, m.sniff) for m in modules]
     suffixes = {suffix: m.NAME for m in modules for suffix in m.SUFFIXES}
