@@ -115,7 +115,22 @@ def to_markdown(html: str) -> str:
 
     text = markdownify(html, heading_style="ATX", bullets="-", strip=["script", "style"])
     lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
+    return _fewer_escapes(re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n"))
+
+
+def _fewer_escapes(markdown: str) -> str:
+    """markdownify escapes every `_` and `*`; keep only the escapes that change how a paragraph
+    renders, so `When you ___` stays as a person would write it."""
+    if "\\_" not in markdown and "\\*" not in markdown:
+        return markdown
+    from tipweek.exporters.html import markdown_html
+
+    blocks = markdown.split("\n\n")
+    for i, block in enumerate(blocks):
+        plain = block.replace("\\_", "_").replace("\\*", "*")
+        if plain != block and markdown_html(plain, None) == markdown_html(block, None):
+            blocks[i] = plain
+    return "\n\n".join(blocks)
 
 
 def _content(entry: Any) -> tuple[str, bool]:
