@@ -1,13 +1,73 @@
-"""Writing files so that a crash, a full disk or a kill leaves either the old file or the new one."""
+"""Files and folders: walking a tree the same way everywhere, and writing files so that a
+crash, a full disk or a kill leaves either the old file or the new one."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import tempfile
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from tipweek.errors import LibraryError
+
+
+class FileStat(NamedTuple):
+    path: str
+    mtime_ns: int
+    size: int  # -1 when the file cannot be looked at (a dangling link, a file that vanished)
+
+
+class Listing(NamedTuple):
+    """One folder's visible contents, each list sorted by name."""
+
+    folder: str
+    folders: list[str]
+    files: list[FileStat]
+
+
+def list_visible(folder: str, suffix: str = "") -> Listing:
+    """The entries of one folder whose names do not start with a dot: real folders (a link to
+    a folder counts as a file, so no walk ever loops) and files ending in `suffix`."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        entries = []
+    listing = Listing(folder, [], [])
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                listing.folders.append(entry.path)
+                continue
+            if not entry.name.endswith(suffix):
+                continue
+            st = entry.stat()
+            listing.files.append(FileStat(entry.path, st.st_mtime_ns, st.st_size))
+        except OSError:
+            # Reported by whoever reads the file, when it matters.
+            listing.files.append(FileStat(entry.path, 0, -1))
+    return listing
+
+
+Known = Callable[[str], Sequence[str] | None]
+
+
+def walk_visible(root: Path | str, suffix: str = "", *, known: Known | None = None) -> Iterator[Listing]:
+    """Every visible folder below `root` (itself included), parents before children, in name
+    order. `known(folder)` may return the subfolders a folder is known to have: it is then
+    not listed again, only descended into (the index skips folders that have not changed)."""
+    stack = [str(root)]
+    while stack:
+        folder = stack.pop()
+        subfolders = known(folder) if known else None
+        if subfolders is None:
+            listing = list_visible(folder, suffix)
+            yield listing
+            subfolders = listing.folders
+        stack.extend(reversed(subfolders))
 
 
 def atomic_write(path: Path, data: bytes, *, overwrite: bool = False) -> None:

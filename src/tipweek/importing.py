@@ -10,18 +10,19 @@ which a full body replaces.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import Literal
 
 from tipweek.errors import LibraryError
+from tipweek.fsutil import walk_visible
 from tipweek.library import LibrarySource, Problem, write_tip
 from tipweek.model import Tip
-from tipweek.text import category_key, title_key
+from tipweek.text import NotText, category_key, decode_text, title_key, unite_categories
 
-#: Action kinds, in the order a summary lists them.
-KINDS = ("create", "update", "merge", "skip", "unchanged")
+#: What importing one tip does.
+Kind = Literal["create", "update", "merge", "skip", "unchanged"]
 MAX_INPUT_BYTES = 20_000_000
 _TEXT_FIELDS = ("takeaway", "author", "source")
 
@@ -31,7 +32,7 @@ class Action:
     """What importing one tip does. `tip` is what gets written (or, for skip/unchanged, the
     incoming tip); `existing` is the library's tip it was matched with."""
 
-    kind: str
+    kind: Kind
     tip: Tip
     existing: Tip | None = None
     note: str = ""
@@ -79,11 +80,9 @@ def input_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
 
 
 def _walk(folder: Path) -> Iterator[Path]:
-    for root, dirs, files in os.walk(folder):  # does not follow folder links, so no loops
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if not name.startswith("."):
-                yield Path(root) / name
+    for listing in walk_visible(folder):
+        for file in listing.files:
+            yield Path(file.path)
 
 
 def read_text(path: Path) -> str:
@@ -96,13 +95,9 @@ def read_text(path: Path) -> str:
     except OSError as exc:
         raise LibraryError(f"cannot read: {exc.strerror or exc}") from None
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise LibraryError(f"line {line}: not UTF-8 text") from None
-    if "\x00" in text:
-        raise LibraryError("not a text file (it contains NUL bytes)")
-    return text
+        return decode_text(data)
+    except NotText as exc:
+        raise LibraryError(f"line {exc.line}: {exc}" if exc.line else str(exc)) from None
 
 
 def read_inputs(paths: Iterable[Path], fmt: str = "auto", categories: Sequence[str] = ()) -> Inputs:
@@ -152,14 +147,6 @@ def same_tip(a: Tip, b: Tip) -> bool:
     return (a.id == b.id or title_key(a.title) == title_key(b.title)) and _dates_agree(a, b)
 
 
-def _unite(*groups: Sequence[str]) -> tuple[str, ...]:
-    seen: dict[str, str] = {}
-    for group in groups:
-        for name in group:
-            seen.setdefault(category_key(name) or name, name)
-    return tuple(seen.values())
-
-
 def _unite_tags(*groups: Sequence[str]) -> tuple[str, ...]:
     seen: dict[str, str] = {}
     for group in groups:
@@ -176,7 +163,7 @@ def merge_tips(base: Tip, other: Tip) -> Tip:
     """
     changes: dict[str, object] = {
         "date": base.date or other.date,
-        "categories": _unite(base.categories, other.categories),
+        "categories": unite_categories(base.categories, other.categories),
         "tags": _unite_tags(base.tags, other.tags),
     }
     for name in _TEXT_FIELDS:
@@ -284,29 +271,13 @@ def plan_import(existing: Sequence[Tip], incoming: Sequence[Tip], update: bool) 
         elif not update:
             actions.append(Action("skip", tip, current, "exists; use --update"))
         else:
-            kind = "update" if current.excerpt and not merged.excerpt else "merge"
+            kind: Kind = "update" if current.excerpt and not merged.excerpt else "merge"
             actions.append(Action(kind, merged, current, describe(current, merged)))
             pool[index] = merged
     return actions
 
 
 # --- writing ------------------------------------------------------------------------------
-
-
-def check_writable(source: LibrarySource) -> None:
-    """Fail early, with one clear message, when the library folder cannot take new files."""
-    if not source.writable:
-        raise LibraryError(f"the {source.name} library is read-only", hint="import into your own library")
-    try:
-        source.path.mkdir(parents=True, exist_ok=True)
-        fd, probe = tempfile.mkstemp(dir=source.path, prefix=".tip-probe.", suffix=".tmp")
-        os.close(fd)
-        os.unlink(probe)
-    except OSError as exc:
-        raise LibraryError(
-            f"cannot write to the library at {source.path}: {exc.strerror or exc}",
-            hint="choose a folder you can write to with --into",
-        ) from None
 
 
 def apply(source: LibrarySource, actions: Iterable[Action]) -> list[Outcome]:

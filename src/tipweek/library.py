@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from tipweek.errors import LibraryError, NotFound, TipFileError
+from tipweek.fsutil import FileStat, walk_visible
 from tipweek.model import Tip, TipValueError, tip_from_dict
-from tipweek.text import slugify
+from tipweek.text import NotText, decode_text, slugify
 
 if TYPE_CHECKING:
     from tipweek.config import Config, Paths
@@ -30,12 +31,6 @@ class LibrarySource(NamedTuple):
     name: str
     path: Path
     writable: bool = False
-
-
-class FileStat(NamedTuple):
-    path: str
-    mtime_ns: int
-    size: int
 
 
 class Problem(NamedTuple):
@@ -87,26 +82,9 @@ def tip_id(path: Path) -> str:
 
 
 def scan(root: Path) -> Iterator[FileStat]:
-    """Every visible `*.toml` file below `root`, without following directory links (no loops)."""
-    stack = [str(root)]
-    while stack:
-        folder = stack.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            try:
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append(entry.path)
-                elif entry.name.endswith(".toml"):
-                    st = entry.stat()
-                    yield FileStat(entry.path, st.st_mtime_ns, st.st_size)
-            except OSError:
-                # A dangling link or a file that vanished: reported by read_tip when it matters.
-                yield FileStat(entry.path, 0, -1)
+    """Every visible `*.toml` file below `root`, without following links to folders (no loops)."""
+    for listing in walk_visible(root, ".toml"):
+        yield from listing.files
 
 
 def _line_of(text: str, key: str) -> int | None:
@@ -117,12 +95,9 @@ def _line_of(text: str, key: str) -> int | None:
 def parse_tip(data: bytes, path: str) -> Tip:
     """Decode and validate one tip file's bytes; raises `TipFileError` with the line if known."""
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise TipFileError(path, line, "not UTF-8 text (save the file as UTF-8)") from None
-    if "\x00" in text:
-        raise TipFileError(path, None, "not a text file (it contains NUL bytes)")
+        text = decode_text(data)
+    except NotText as exc:
+        raise TipFileError(path, exc.line, f"{exc} ({exc.hint})" if exc.hint else str(exc)) from None
     import tomllib  # only when a file is (re)read, not on every command
 
     try:
@@ -211,12 +186,33 @@ def tip_to_toml(tip: Tip) -> bytes:
     return tomli_w.dumps(tip.to_file(), multiline_strings=True).encode("utf-8")
 
 
-def write_tip(source: LibrarySource, tip: Tip, *, overwrite: bool = False, path: Path | None = None) -> Path:
-    """Write a tip into a writable library (atomically) and return its path."""
+def check_writable(source: LibrarySource, *, probe: bool = False) -> None:
+    """Refuse a read-only library, with the same message wherever tips are written; with
+    `probe`, also prove the folder takes new files, to fail before a long import starts."""
     if not source.writable:
         raise LibraryError(
-            f"the {source.name} library is read-only", hint="write to your own library instead"
+            f"the {source.name} library is read-only",
+            hint="write to your own library (leave out --into) or another folder",
         )
+    if not probe:
+        return
+    import tempfile
+
+    try:
+        source.path.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=source.path, prefix=".tip-probe.", suffix=".tmp")
+        os.close(fd)
+        os.unlink(name)
+    except OSError as exc:
+        raise LibraryError(
+            f"cannot write to the library at {source.path}: {exc.strerror or exc}",
+            hint="choose a folder you can write to with --into",
+        ) from None
+
+
+def write_tip(source: LibrarySource, tip: Tip, *, overwrite: bool = False, path: Path | None = None) -> Path:
+    """Write a tip into a writable library (atomically) and return its path."""
+    check_writable(source)
     root = Path(os.path.normpath(source.path.absolute()))
     target = Path(os.path.normpath((path if path is not None else root / relative_tip_path(tip)).absolute()))
     if root not in target.parents:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 # C0/C1 controls (keeping tab and newline), bidi overrides/isolates, zero-width characters.
 _UNSAFE = re.compile(
@@ -70,6 +71,19 @@ def category_key(name: str) -> str:
     return "-".join(words)
 
 
+def unite_categories(*groups: Iterable[str]) -> tuple[str, ...]:
+    """Categories from several places, each once, first spelling kept. Names are compared by
+    `category_key`; blank names are dropped, and a name with no letters or digits is kept,
+    compared by its own text (nothing a person wrote is lost)."""
+    seen: dict[str, str] = {}
+    for group in groups:
+        for raw in group:
+            name = raw.strip()
+            if name:
+                seen.setdefault(category_key(name) or name, name)
+    return tuple(seen.values())
+
+
 def title_key(title: str) -> str:
     """How titles are compared across sources: ignoring case, punctuation and quote style."""
     return " ".join(re.findall(r"\w+", fold(title).replace("'", "")))
@@ -97,3 +111,25 @@ def shown(value: str, limit: int = 60) -> str:
     """A user-supplied value made safe and short enough to quote in a one-line message."""
     value = one_line(value)
     return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+class NotText(ValueError):
+    """Bytes that are not UTF-8 text. `line` is where decoding failed; None for binary data."""
+
+    def __init__(self, message: str, line: int | None = None, hint: str = "") -> None:
+        super().__init__(message)
+        self.line = line
+        self.hint = hint
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 text, without a byte-order mark; raises `NotText` for another encoding (with the
+    line) and for binary data (NUL bytes), which no text format holds."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise NotText("not UTF-8 text", line, hint="save the file as UTF-8") from None
+    if "\x00" in text:
+        raise NotText("not a text file (it contains NUL bytes)")
+    return text

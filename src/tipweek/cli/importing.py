@@ -108,8 +108,8 @@ def import_(
         tip import quotes.txt --format fortune --category Motivation
     """
     from tipweek.authoring import guard_target
-    from tipweek.importing import apply, check_writable, plan_import, read_inputs
-    from tipweek.library import load
+    from tipweek.importing import apply, plan_import, read_inputs
+    from tipweek.library import check_writable, load
 
     st = state(ctx)
     target = guard_target(st.sources, st.writable(into))  # never the bundled library
@@ -121,7 +121,7 @@ def import_(
     outcomes: list[Outcome] | None = None
     if not dry_run:
         if any(a.writes for a in actions):
-            check_writable(target)
+            check_writable(target, probe=True)
         outcomes = apply(target, actions)  # each file atomic: an interrupt leaves only whole tips
         for outcome in outcomes:
             if outcome.error:

@@ -14,7 +14,7 @@ from pathlib import PurePath
 from typing import Protocol
 
 from tipweek.model import Tip
-from tipweek.text import category_key
+from tipweek.text import unite_categories
 
 
 @dataclass
@@ -31,9 +31,8 @@ class Importer(Protocol):
 
 def add_categories(tip: Tip, extra: Sequence[str]) -> Tip:
     """The tip with `extra` categories appended, skipping ones it already has (by category key)."""
-    have = {category_key(c) for c in tip.categories}
-    more = [c.strip() for c in extra if c.strip() and category_key(c) not in have]
-    return tip.with_changes(categories=(*tip.categories, *dict.fromkeys(more))) if more else tip
+    added = [c for c in unite_categories(tip.categories, extra) if c not in tip.categories]
+    return tip.with_changes(categories=(*tip.categories, *added)) if added else tip
 
 
 def _registry() -> tuple[dict[str, Importer], list[tuple[str, Callable[[str], bool]]], dict[str, str]]:

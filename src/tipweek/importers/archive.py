@@ -19,7 +19,7 @@ from typing import Any
 
 from tipweek.importers import ImportResult, add_categories
 from tipweek.model import Tip, TipValueError, tip_from_dict
-from tipweek.text import category_key, clean, fold, slugify
+from tipweek.text import clean, fold, slugify, unite_categories
 
 NAME = "archive"
 SUFFIXES: tuple[str, ...] = ()
@@ -265,17 +265,6 @@ def _loose_date(text: str) -> dt.date | None:
     return None
 
 
-def unite(*groups: Sequence[str]) -> list[str]:
-    """Categories from several places, each once (compared by category key), first spelling kept."""
-    seen: dict[str, str] = {}
-    for group in groups:
-        for name in group:
-            key = category_key(name)
-            if key and key not in seen:
-                seen[key] = name
-    return list(seen.values())
-
-
 class Page:
     """One archive page being read: its category, source site and the problems found."""
 
@@ -396,7 +385,7 @@ class Page:
             {
                 "title": title,
                 "date": date or posted_date,
-                "categories": unite(listed, [self.category]),
+                "categories": list(unite_categories(listed, [self.category])),
                 "source": self.site,
                 "author": author,
                 "takeaway": closing_takeaway(paragraphs),

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from tipweek.errors import TipFileError
+from tipweek.fsutil import Listing, walk_visible
 from tipweek.index.schema import FTS_TRIGGERS, reset, statements, without_waiting, writing
 from tipweek.library import LibrarySource, read_tip
 from tipweek.model import Tip
@@ -100,21 +101,7 @@ def find_changes(db: sqlite3.Connection, sources: Sequence[LibrarySource], full:
     changes = Changes()
     seen: set[str] = set()
     for layer, source in enumerate(sources):
-        stack = [str(source.path)]
-        while stack:
-            folder = stack.pop()
-            try:
-                mtime = os.stat(folder).st_mtime_ns
-            except OSError:
-                continue  # gone (or unreadable): its tips leave the index
-            seen.add(folder)
-            old = known.get(folder)
-            if old and old["layer"] == layer and old["mtime_ns"] == mtime and not full:
-                stack.extend(json.loads(old["subdirs"]))
-                continue
-            subdirs = _diff_folder(db, layer, folder, changes)
-            changes.dirs.append((folder, layer, mtime, json.dumps(subdirs)))
-            stack.extend(subdirs)
+        _walk_source(db, layer, source.path, known, full, seen, changes)
     changes.gone_dirs = [d for d in known if d not in seen]
     for folder in changes.gone_dirs:
         changes.gone += [r["path"] for r in db.execute("SELECT path FROM files WHERE dir = ?", (folder,))]
@@ -123,36 +110,47 @@ def find_changes(db: sqlite3.Connection, sources: Sequence[LibrarySource], full:
     return changes
 
 
-def _diff_folder(db: sqlite3.Connection, layer: int, folder: str, changes: Changes) -> list[str]:
-    """Queue the files of one folder that differ from the index; returns its subfolders."""
+def _walk_source(
+    db: sqlite3.Connection,
+    layer: int,
+    root: Path,
+    known: dict[str, sqlite3.Row],
+    full: bool,
+    seen: set[str],
+    changes: Changes,
+) -> None:
+    """Compare one library's folders with the index: a folder whose time has not changed is
+    not listed again (its files are checked by `_check_files`)."""
+    mtimes: dict[str, int] = {}
+
+    def unchanged(folder: str) -> list[str] | None:
+        try:
+            mtime = os.stat(folder).st_mtime_ns
+        except OSError:
+            return []  # gone (or unreadable): its tips leave the index
+        seen.add(folder)
+        mtimes[folder] = mtime
+        old = known.get(folder)
+        if old and old["layer"] == layer and old["mtime_ns"] == mtime and not full:
+            return list(json.loads(old["subdirs"]))
+        return None
+
+    for listing in walk_visible(root, ".toml", known=unchanged):
+        _diff_folder(db, layer, listing, changes)
+        changes.dirs.append((listing.folder, layer, mtimes[listing.folder], json.dumps(listing.folders)))
+
+
+def _diff_folder(db: sqlite3.Connection, layer: int, listing: Listing, changes: Changes) -> None:
+    """Queue the files of one listed folder that differ from the index, and forget the ones gone."""
     stored = {
         r["path"]: (r["layer"], r["mtime_ns"], r["size"])
-        for r in db.execute("SELECT path, layer, mtime_ns, size FROM files WHERE dir = ?", (folder,))
+        for r in db.execute("SELECT path, layer, mtime_ns, size FROM files WHERE dir = ?", (listing.folder,))
     }
-    subdirs: list[str] = []
-    present: set[str] = set()
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        entries = []
-    for entry in entries:
-        if entry.name.startswith("."):
-            continue
-        try:
-            if entry.is_dir(follow_symlinks=False):
-                subdirs.append(entry.path)
-                continue
-            if not entry.name.endswith(".toml"):
-                continue
-            st = entry.stat()
-            stat = (layer, st.st_mtime_ns, st.st_size)
-        except OSError:
-            stat = (layer, 0, -1)
-        present.add(entry.path)
-        if stored.get(entry.path) != stat:
-            changes.read.append(Queued(layer, folder, entry.path))
+    for file in listing.files:
+        if stored.get(file.path) != (layer, file.mtime_ns, file.size):
+            changes.read.append(Queued(layer, listing.folder, file.path))
+    present = {f.path for f in listing.files}
     changes.gone += [p for p in stored if p not in present]
-    return sorted(subdirs)
 
 
 def _next_slice(db: sqlite3.Connection, slices: int) -> int:
