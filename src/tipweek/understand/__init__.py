@@ -1,8 +1,14 @@
 """Understanding what a person searches for: which words carry meaning.
 
 The index stores and ranks; deciding which words of a query (or of a tip, for "See also")
-are worth searching for belongs here, so that query understanding can grow (synonyms, typo
-correction, optional words) without touching how the index is kept.
+are worth searching for belongs here, in plain Python tested without SQLite's index:
+
+- `language`: the query language (optional words, +required, "phrases", -excluded, prefix*);
+- `stopwords`: words that never decide a result;
+- `spelling`: typo correction against the library's own words;
+- `stemming` and `thesaurus`: the customer-service synonyms, looked up by stem;
+- `plan`: from a parsed query to the concepts the index ranks;
+- `snippets`: plain-text passages around the matched words.
 """
 
 from __future__ import annotations
@@ -11,17 +17,8 @@ import re
 from collections.abc import Iterable
 
 from tipweek.text import fold
+from tipweek.understand.stopwords import STOP_WORDS
 
-#: Words too common to say anything about a tip.
-# fmt: off
-STOP_WORDS = frozenset([
-    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "has", "have", "how",
-    "i", "if", "in", "into", "is", "it", "its", "me", "my", "no", "not", "of", "on", "or", "our",
-    "so", "than", "that", "the", "their", "them", "then", "there", "they", "this", "to", "too",
-    "up", "us", "was", "we", "what", "when", "which", "who", "why", "will", "with", "you", "your",
-    "yours",
-])
-# fmt: on
 MIN_TELLING = 4  # shorter words are rarely specific enough to find related tips
 
 

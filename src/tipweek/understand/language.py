@@ -1,0 +1,119 @@
+"""The search query language, as staff type it: plain words, every one of them optional.
+
+    angry caller refund      best match first: more (and rarer) words matched rank higher
+    +refund                  a word every result must contain
+    "waiting room"           a phrase (+"waiting room" to require it)
+    -online  NOT online      leave out tips with this word (NOT in capitals)
+    apolog*                  words that start with apolog
+
+`OR` in capitals is accepted and ignored (alternatives are the default). Everything else,
+punctuation and FTS5 operators included, is only ever read as words.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from tipweek.errors import BadInput
+from tipweek.text import QUOTES, fold, shown
+
+#: At most this many different terms are read from one query: enough for a paragraph, and it
+#: keeps a pasted page from turning into thousands of lookups.
+MAX_TERMS = 32
+_CHUNK = re.compile(r'[+-]?"[^"]*"|[^\s"]+')
+_TOKEN = re.compile(r"[^\W_]+")
+# The endings of contractions and possessives: "customer's" is the word customer.
+_CLITICS = frozenset({"s", "t", "re", "ve", "ll", "d", "m"})
+MIN_PREFIX = 2
+
+
+class Term(NamedTuple):
+    """One thing to look for: a word, a phrase of several words, or a prefix."""
+
+    tokens: tuple[str, ...]  # folded words (several for a phrase)
+    required: bool = False
+    prefix: bool = False  # the last token is the start of a word (word*)
+    quoted: bool = False  # typed as "a phrase"
+
+    @property
+    def text(self) -> str:
+        joined = " ".join(self.tokens) + ("*" if self.prefix else "")
+        return f'"{joined}"' if self.quoted else joined
+
+    @property
+    def is_word(self) -> bool:
+        """A single plain word: what stop words, synonyms and spelling apply to."""
+        return len(self.tokens) == 1 and not self.prefix and not self.quoted
+
+
+class ParsedQuery(NamedTuple):
+    terms: tuple[Term, ...]  # what to find, in typed order, without repeats
+    excluded: tuple[Term, ...]  # what results must not contain
+
+
+def _tokens(chunk: str) -> list[str]:
+    tokens = _TOKEN.findall(fold(chunk))
+    if len(tokens) == 2 and tokens[1] in _CLITICS and "'" in chunk:
+        return tokens[:1]
+    return tokens
+
+
+def _term(chunk: str, required: bool) -> Term | None:
+    quoted = chunk.startswith('"')
+    body = chunk.strip('"') if quoted else chunk
+    prefix = not quoted and body.endswith("*")
+    tokens = _tokens(body)
+    if not tokens:
+        return None
+    if prefix and len(tokens[-1]) < MIN_PREFIX:
+        prefix = False
+    return Term(tuple(tokens), required, prefix, quoted and len(tokens) > 1)
+
+
+def _chunks(text: str) -> list[str]:
+    """The query cut into words and "quoted phrases", with the operators NOT and OR read
+    (in capitals only: "not happy" is two words)."""
+    chunks = _CHUNK.findall(text)
+    out: list[str] = []
+    negate = False
+    for n, chunk in enumerate(chunks):
+        last = n == len(chunks) - 1
+        if chunk == "NOT" and not last:
+            negate = True
+            continue
+        if chunk == "OR" and out and not last:
+            continue
+        out.append("-" + chunk if negate and not chunk.startswith(("-", "+")) else chunk)
+        negate = False
+    return out
+
+
+def parse(text: str) -> ParsedQuery:
+    """Read a query. Raises `BadInput` for an unbalanced quote or when there is nothing to
+    look for."""
+    text = text.translate(QUOTES).replace("\x00", " ")
+    if not text.strip():
+        raise BadInput("empty search", hint="try a word or two, like: tip search angry caller")
+    if text.count('"') % 2:
+        raise BadInput(f"unbalanced quote in '{shown(text)}'", hint='close the "quoted phrase"')
+    terms: dict[tuple[tuple[str, ...], bool], Term] = {}
+    excluded: dict[tuple[tuple[str, ...], bool], Term] = {}
+    for chunk in _chunks(text):
+        sign = chunk[0] if chunk[0] in "+-" and len(chunk) > 1 else ""
+        term = _term(chunk[len(sign) :], required=sign == "+")
+        if term is None:
+            continue
+        key = (term.tokens, term.prefix)
+        if sign == "-":
+            excluded.setdefault(key, term._replace(required=False))
+        elif key in terms:
+            if term.required:
+                terms[key] = terms[key]._replace(required=True)
+        elif len(terms) < MAX_TERMS:
+            terms[key] = term
+    if not terms:
+        if excluded:
+            raise BadInput("a search needs at least one word to find, not only -excluded ones")
+        raise BadInput(f"nothing to search for in '{shown(text)}'", hint="use letters or digits")
+    return ParsedQuery(tuple(terms.values()), tuple(excluded.values()))

@@ -1,0 +1,192 @@
+"""From what someone typed to what the index looks for: a list of concepts.
+
+A concept is one thing the query is about ("angry", "money back", "waiting room"): the words as
+typed (with their other forms), and the thesaurus' other words for it, which count for less.
+Stop words are dropped, unknown words are corrected to the library's own words, and every
+concept is optional unless it was typed with + (or the search asks for --all).
+Each part of a concept is an FTS5 expression built only from quoted tokens, so nothing typed
+reaches FTS5 as syntax.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, NamedTuple, Protocol
+
+from tipweek.understand import spelling
+from tipweek.understand.language import ParsedQuery, Term
+from tipweek.understand.stemming import stems
+from tipweek.understand.stopwords import is_stop_word
+from tipweek.understand.thesaurus import Entry, content_positions
+
+if TYPE_CHECKING:
+    from tipweek.understand.thesaurus import Thesaurus
+
+#: Words are also looked for by the start of their stem when the stem is this long: the
+#: index's Porter stemmer keeps some forms apart (apologize / apology → apolog*).
+MIN_STEM = 5
+NEAR = 3  # a phrase from the thesaurus may have this many other words between its words
+_SUFFIXES = (
+    "izations", "ization", "ational", "fulness", "iveness", "ations", "ation", "izing", "ising",
+    "ized", "ised", "izes", "ises", "ize", "ise", "ying", "ing", "edly", "ied", "ies", "ed", "ly",
+    "es", "y", "s",
+)  # fmt: skip
+
+
+class Vocabulary(Protocol):
+    """What planning needs to know about the library's words."""
+
+    def has(self, expression: str) -> bool:
+        """Whether any tip matches this FTS5 expression."""
+        ...
+
+    def near(self, word: str) -> Mapping[str, int]:
+        """Words of the library that may be `word` mistyped, with how many tips use each."""
+        ...
+
+
+class Concept(NamedTuple):
+    label: str  # the words as typed (or as corrected)
+    typed: str  # FTS5 expression: the typed words and their forms
+    synonyms: str  # FTS5 expression: the thesaurus' other words for it ("" when none)
+    required: bool = False
+
+
+class Plan(NamedTuple):
+    concepts: tuple[Concept, ...]
+    excluded: str  # FTS5 expression of what results must not contain ("" when nothing)
+    corrections: tuple[tuple[str, str], ...]  # (typed, used instead)
+    unknown: tuple[str, ...]  # typed words the library does not have (for "did you mean")
+    searched: str  # the query as searched, with corrections: `showing results for "..."`
+
+    def everything(self) -> str:
+        """One expression matching any concept: for highlighting."""
+        return " OR ".join(f"({p})" for c in self.concepts for p in (c.typed, c.synonyms) if p)
+
+
+def stem_prefix(word: str) -> str | None:
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= MIN_STEM:
+            return word[: -len(suffix)]
+    return None
+
+
+def quote(tokens: Sequence[str]) -> str:
+    return '"' + " ".join(tokens) + '"'
+
+
+def word_expression(word: str) -> str:
+    """A word and its other forms. The index holds Porter stems, which the start of a long word
+    covers (apologize, apology → apolog*); the word itself is not added beside its prefix, or a
+    tip using it would count twice."""
+    prefix = stem_prefix(word)
+    return f'"{prefix}" *' if prefix else quote([word])
+
+
+def term_expression(term: Term) -> str:
+    """A typed term: a word (with its forms), a phrase, or a prefix."""
+    if term.prefix:
+        head = f"{quote(term.tokens[:-1])} + " if len(term.tokens) > 1 else ""
+        return f'{head}"{term.tokens[-1]}" *'
+    if len(term.tokens) > 1:
+        return quote(term.tokens)
+    return word_expression(term.tokens[0])
+
+
+def entry_expression(entry: Entry) -> str:
+    """A thesaurus entry: a word (with its forms), or its content words near each other."""
+    kept = [entry[i] for i in content_positions(entry)]
+    if len(kept) == 1:
+        return word_expression(kept[0])
+    return f"NEAR({' '.join(quote([t]) for t in kept)}, {NEAR})"
+
+
+def _either(expressions: Sequence[str]) -> str:
+    unique = list(dict.fromkeys(e for e in expressions if e))
+    return " OR ".join(f"({e})" if " OR " in e else e for e in unique)
+
+
+def _correct(
+    term: Term, vocabulary: Vocabulary, thesaurus: Thesaurus | None, stem: str
+) -> tuple[Term, tuple[str, str] | None, bool]:
+    """The term, corrected when the library lacks it and its synonyms: (term, correction,
+    whether the library knows the word or its synonyms)."""
+    word = term.tokens[0]
+    if vocabulary.has(word_expression(word)):
+        return term, None, True
+    related = thesaurus.related(stem) if thesaurus else []
+    if related and vocabulary.has(_either([entry_expression(e) for e in related])):
+        return term, None, True  # a real word, found through its synonyms: not a typo
+    fixed = spelling.best(word, vocabulary.near(word)) if spelling.max_edits(word) else None
+    if fixed:
+        return term._replace(tokens=(fixed,)), (word, fixed), True
+    return term, None, False
+
+
+def plan(
+    query: ParsedQuery, vocabulary: Vocabulary, thesaurus: Thesaurus | None, *, every: bool = False
+) -> Plan:
+    """The concepts of a parsed query (see the module's docstring)."""
+    terms = list(query.terms)
+    plain = [n for n, t in enumerate(terms) if t.is_word]
+    stop_only = all(
+        n in plain and is_stop_word(terms[n].tokens[0]) and not terms[n].required for n in range(len(terms))
+    )
+    wanted = {n for n in plain if stop_only or terms[n].required or not is_stop_word(terms[n].tokens[0])}
+    word_stems = dict(zip(plain, stems([terms[n].tokens[0] for n in plain]), strict=True))
+    corrections: list[tuple[str, str]] = []
+    unknown: list[str] = []
+    for n in sorted(wanted):
+        if stop_only or terms[n].required:
+            continue
+        terms[n], fixed, known = _correct(terms[n], vocabulary, thesaurus, word_stems[n])
+        if fixed:
+            corrections.append(fixed)
+            word_stems[n] = stems([fixed[1]])[0]
+        elif not known:
+            unknown.append(terms[n].tokens[0])
+    found = _entries(terms, plain, word_stems, thesaurus) if thesaurus and not stop_only else {}
+    concepts = _concepts(terms, wanted, found, every)
+    excluded = _either([term_expression(t) for t in query.excluded])
+    return Plan(
+        tuple(concepts), excluded, tuple(corrections), tuple(unknown), " ".join(t.text for t in terms)
+    )
+
+
+Found = dict[int, tuple[int, tuple[Entry, ...]]]  # first term -> (last term + 1, related entries)
+
+
+def _entries(terms: list[Term], plain: list[int], word_stems: dict[int, str], thesaurus: Thesaurus) -> Found:
+    """Thesaurus entries named by runs of consecutive plain words, longest first."""
+    found: Found = {}
+    run: list[int] = []
+    for n in [*plain, -1]:
+        if run and n != run[-1] + 1:
+            tokens = [terms[k].tokens[0] for k in run]
+            for match in thesaurus.find(tokens, [word_stems[k] for k in run]):
+                found[run[match.start]] = (run[match.stop - 1] + 1, match.related)
+            run = []
+        run.append(n)
+    return found
+
+
+def _concepts(terms: list[Term], wanted: set[int], found: Found, every: bool) -> list[Concept]:
+    """Concepts in typed order: thesaurus entries, other wanted words alone, phrases and
+    prefixes as typed."""
+    concepts: list[Concept] = []
+    n = 0
+    while n < len(terms):
+        term = terms[n]
+        if n in found:
+            stop, related = found[n]
+            tokens = tuple(terms[k].tokens[0] for k in range(n, stop) if k in wanted) or term.tokens
+            typed = word_expression(tokens[0]) if len(tokens) == 1 else entry_expression(tokens)
+            synonyms = _either([entry_expression(e) for e in related])
+            required = every or any(terms[k].required for k in range(n, stop))
+            concepts.append(Concept(" ".join(tokens), typed, synonyms, required))
+            n = stop
+            continue
+        if n in wanted or not term.is_word:
+            concepts.append(Concept(term.text, term_expression(term), "", term.required or every))
+        n += 1
+    return concepts

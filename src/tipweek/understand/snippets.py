@@ -1,0 +1,142 @@
+"""Search snippets people can read: plain sentences from the tip's Markdown, around the words
+that matched.
+
+The index marks the matched words (two private-use characters, `start` and `end`, that tip
+text never contains); this module turns the marked Markdown into plain text and picks the
+sentences with the most different matched words, cut at sentence or word boundaries.
+"""
+
+from __future__ import annotations
+
+import re
+
+ELLIPSIS = "…"
+WIDTH = 180  # characters of snippet text, about two lines of a terminal
+
+_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")  # [text](url) and ![alt](src)
+_AUTOLINK = re.compile(r"<(https?://[^>\s]+|[^>\s@]+@[^>\s]+)>")
+_HTML = re.compile(r"</?[A-Za-z][^>\n]*>")
+_EMPHASIS = re.compile(r"(?<![\w\\])(\*{1,3}|_{1,3}|~~)(?=\S)|(?<=\S)(\*{1,3}|_{1,3}|~~)(?![\w])")
+_CODE = re.compile(r"`+")
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>~|])")
+_LINE_START = re.compile(r"^\s{0,3}(?:>\s?)*(?:#{1,6}\s+|[-+*•]\s+|\d{1,9}[.)]\s+)?")
+_RULE = re.compile(r"^\s{0,3}(?:[-*_]\s*){3,}$")
+_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"')\]]*\s+")
+
+
+def _inline(text: str) -> str:
+    text = _LINK.sub(r"\1", text)
+    text = _AUTOLINK.sub(r"\1", text)
+    text = _HTML.sub("", text)
+    text = _CODE.sub("", text)
+    text = _EMPHASIS.sub("", text)
+    return _ESCAPE.sub(r"\1", text)
+
+
+def sentences(markdown: str) -> list[str]:
+    """The text of a Markdown body as plain sentences: no emphasis marks, list bullets, heading
+    marks, link targets or HTML tags. Each list item and heading is at least one sentence."""
+    blocks: list[str] = []
+    current: list[str] = []
+    for line in markdown.splitlines():
+        if _FENCE.match(line) or _RULE.match(line) or not line.strip():
+            blocks.append(" ".join(current))
+            current = []
+            continue
+        start = _LINE_START.match(line)
+        content = line[start.end() :] if start else line
+        if start and start.group(0).strip() and current:  # a new list item or heading
+            blocks.append(" ".join(current))
+            current = []
+        current.append(_inline(content).strip().rstrip("|").strip())
+    blocks.append(" ".join(current))
+    out: list[str] = []
+    for block in blocks:
+        out += [s for s in _SENTENCE_END.split(" ".join(block.split())) if s.strip()]
+    return out
+
+
+def _hits(sentence: str, start: str, end: str) -> set[str]:
+    return {m.casefold() for m in re.findall(f"{re.escape(start)}(.*?){re.escape(end)}", sentence)}
+
+
+def _cut(sentence: str, start: str, width: int) -> str:
+    """A long sentence cut at word boundaries so that its first marked word shows."""
+    if len(sentence) <= width:
+        return sentence
+    first = max(sentence.find(start), 0)
+    begin = max(0, min(first - width // 3, len(sentence) - width))
+    if begin:
+        space = sentence.find(" ", begin)
+        begin = space + 1 if 0 <= space < first else begin
+    stop = begin + width
+    if stop < len(sentence):
+        space = sentence.rfind(" ", begin, stop)
+        stop = space if space > first else stop
+    piece = sentence[begin:stop].strip()
+    return (ELLIPSIS if begin else "") + piece + (ELLIPSIS if stop < len(sentence) else "")
+
+
+def _window(parts: list[str], best: int, start: str, width: int) -> str:
+    """Sentence `best` with the sentences after it (or before it) while they fit in `width`."""
+    first = last = best
+    size = len(parts[best])
+    while True:
+        if last + 1 < len(parts) and size + 1 + len(parts[last + 1]) <= width:
+            last += 1
+            size += 1 + len(parts[last])
+        elif first > 0 and size + 1 + len(parts[first - 1]) <= width:
+            first -= 1
+            size += 1 + len(parts[first])
+        else:
+            break
+    text = _cut(" ".join(parts[first : last + 1]), start, width)
+    if first and not text.startswith(ELLIPSIS):
+        text = ELLIPSIS + text
+    if last < len(parts) - 1 and not text.endswith(ELLIPSIS):
+        text += " " + ELLIPSIS
+    return text
+
+
+def best_passage(parts: list[str], start: str, end: str, width: int = WIDTH) -> str:
+    """The sentence with the most different marked words (the earliest on a tie), with its
+    neighbours while they fit in `width`; "" when nothing is marked."""
+    scored = [(len(_hits(s, start, end)), s.count(start)) for s in parts]
+    if not parts or max(scored)[0] == 0:
+        return ""
+    best = max(range(len(parts)), key=lambda i: (scored[i], -i))
+    return _balance(_window(parts, best, start, width), start, end)
+
+
+def _balance(text: str, start: str, end: str) -> str:
+    """Drop a marker whose partner was cut off."""
+    out: list[str] = []
+    open_ = False
+    for ch in text:
+        if ch == start:
+            if open_:
+                continue
+            open_ = True
+        elif ch == end:
+            if not open_:
+                continue
+            open_ = False
+        out.append(ch)
+    if open_:
+        out.append(end)
+    return "".join(out)
+
+
+def snippet(fields: list[str], start: str, end: str, width: int = WIDTH) -> str:
+    """The best passage of the first field (body, summary, takeaway, in the caller's order)
+    with a marked word; else the beginning of the first field that has text."""
+    split = [sentences(f) for f in fields]
+    for parts in split:
+        passage = best_passage(parts, start, end, width)
+        if passage:
+            return passage
+    for parts in split:
+        if parts:
+            return _window([p.replace(start, "").replace(end, "") for p in parts], 0, start, width)
+    return ""

@@ -1,0 +1,215 @@
+"""The customer-service thesaurus: groups of words that name the same situation.
+
+Groups come from TOML files: the one shipped with tipweek, then any a trainer adds (see
+docs/synonyms.md). Words are looked up by stem, so that "screaming" finds a group that lists
+"scream", and several-word entries ("money back", "raising their voice") are found in a query
+whatever the small words between them ("raised his voice").
+
+Reading TOML and stemming a few thousand words takes longer than a whole search, so the
+compiled thesaurus is cached as JSON beside the search index, keyed by the files' sizes and
+modification times.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import zlib
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from tipweek.errors import LibraryError
+from tipweek.text import fold
+from tipweek.understand.stemming import stems
+from tipweek.understand.stopwords import is_stop_word
+
+FORMAT = 1  # the `version` the files declare
+CACHE_FORMAT = 1
+MAX_ENTRY_WORDS = 6
+_TOKEN = re.compile(r"[^\W_]+")
+
+Entry = tuple[str, ...]  # a word or phrase, as folded tokens
+
+
+class Match(NamedTuple):
+    """Query tokens [start, stop) name an entry; `related` are the other entries of its groups."""
+
+    start: int
+    stop: int
+    related: tuple[Entry, ...]
+
+
+def entry_tokens(text: str) -> Entry:
+    return tuple(_TOKEN.findall(fold(text)))
+
+
+def content_positions(tokens: Sequence[str]) -> list[int]:
+    """Positions of the words that are not stop words (all of them if every word is one)."""
+    kept = [i for i, t in enumerate(tokens) if not is_stop_word(t)]
+    return kept or list(range(len(tokens)))
+
+
+class Thesaurus:
+    """Entries, the stem key of each, and groups of entries."""
+
+    def __init__(self, entries: list[Entry], keys: list[str], groups: list[tuple[list[int], list[int]]]):
+        self.entries = entries
+        self.entry_keys = keys  # content-word stems of each entry, space-joined
+        self.groups = groups  # (sources, targets) as entry numbers; two-way groups have both equal
+        self.by_key: dict[str, list[int]] = {}  # stem key -> groups where it is a source
+        for number, (sources, _) in enumerate(groups):
+            for e in sources:
+                bucket = self.by_key.setdefault(keys[e], [])
+                if number not in bucket:
+                    bucket.append(number)
+        self.longest = max((len(k.split()) for k in self.by_key), default=1)
+
+    def __len__(self) -> int:
+        return len(self.groups)
+
+    def related(self, key: str) -> list[Entry]:
+        """The entries that a query entry with this stem key may also be found as."""
+        out: dict[Entry, None] = {}
+        for group in self.by_key.get(key, ()):
+            for e in self.groups[group][1]:
+                if self.entry_keys[e] != key:
+                    out.setdefault(self.entries[e])
+        return list(out)
+
+    def find(self, tokens: Sequence[str], token_stems: Sequence[str]) -> list[Match]:
+        """Entries named in a query (longest first, left to right, not overlapping), judged on the
+        query's content words: `tokens` are folded words, `token_stems` their stems."""
+        content = content_positions(tokens)
+        matches: list[Match] = []
+        n = 0
+        while n < len(content):
+            for size in range(min(self.longest, len(content) - n), 0, -1):
+                key = " ".join(token_stems[content[n + k]] for k in range(size))
+                if key in self.by_key:
+                    matches.append(Match(content[n], content[n + size - 1] + 1, tuple(self.related(key))))
+                    n += size
+                    break
+            else:
+                n += 1
+        return matches
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": CACHE_FORMAT,
+            "entries": self.entries,
+            "keys": self.entry_keys,
+            "groups": self.groups,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Thesaurus:
+        if data.get("format") != CACHE_FORMAT:
+            raise ValueError("another cache format")
+        return cls(
+            [tuple(e) for e in data["entries"]],
+            [str(k) for k in data["keys"]],
+            [(list(s), list(t)) for s, t in data["groups"]],
+        )
+
+
+Group = tuple[list[Entry], list[Entry]]  # (sources, targets)
+
+
+def parse_groups(data: dict[str, Any]) -> list[Group]:
+    """The groups of one file's data; raises ValueError when its shape is wrong."""
+    if data.get("version", FORMAT) != FORMAT:
+        raise ValueError(f"unknown version {data.get('version')!r} (this tip reads version {FORMAT})")
+    groups = data.get("group", [])
+    if not isinstance(groups, list):
+        raise ValueError("'group' must be an array of tables: [[group]]")
+    out: list[Group] = []
+    for n, group in enumerate(groups, 1):
+        words = group.get("words") if isinstance(group, dict) else None
+        if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+            raise ValueError(f"group {n}: 'words' must be a list of strings")
+        entries = list(dict.fromkeys(e for e in (entry_tokens(w)[:MAX_ENTRY_WORDS] for w in words) if e))
+        oneway = group.get("oneway", False)
+        if not isinstance(oneway, bool):
+            raise ValueError(f"group {n}: 'oneway' must be true or false")
+        if len(entries) >= 2:
+            out.append((entries[:1], entries[1:]) if oneway else (entries, entries))
+    return out
+
+
+def compile_groups(groups: Sequence[Group]) -> Thesaurus:
+    """The lookup structure for groups, with every entry's content words stemmed in one batch."""
+    index: dict[Entry, int] = {}
+    for sources, targets in groups:
+        for entry in (*sources, *targets):
+            index.setdefault(entry, len(index))
+    entries = list(index)
+    positions = [content_positions(e) for e in entries]
+    flat = iter(stems([e[i] for e, kept in zip(entries, positions, strict=True) for i in kept]))
+    keys = [" ".join(next(flat) for _ in kept) for kept in positions]
+    compiled = [([index[e] for e in s], [index[e] for e in t]) for s, t in groups]
+    return Thesaurus(entries, keys, compiled)
+
+
+Warn = Callable[[str], None]
+
+
+def _read(path: Path) -> list[Group]:
+    import tomllib
+
+    try:
+        return parse_groups(tomllib.loads(path.read_text(encoding="utf-8")))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError) as error:
+        raise LibraryError(f"synonyms file {path}: {error}") from None
+
+
+def _signature(files: Sequence[Path]) -> tuple[str, list[Path]]:
+    """A key that changes when any file changes, and the files that exist."""
+    parts: list[str] = [str(CACHE_FORMAT)]
+    present: list[Path] = []
+    for path in files:
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue
+        present.append(path)
+        parts.append(f"{path.absolute()}\t{st.st_mtime_ns}\t{st.st_size}")
+    data = "\n".join(parts).encode()
+    return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}", present
+
+
+def load(files: Sequence[Path], cache_dir: Path | None, *, warn: Warn) -> Thesaurus:
+    """The thesaurus of `files` (the bundled one first); a file that cannot be read is left out
+    with a warning. Compiled once, then read from `cache_dir` while the files are unchanged."""
+    signature, present = _signature(files)
+    cached = cache_dir / f"synonyms-{signature}.json" if cache_dir else None
+    if cached:
+        try:
+            return Thesaurus.from_json(json.loads(cached.read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+    groups: list[Group] = []
+    for path in present:
+        try:
+            groups += _read(path)
+        except LibraryError as error:
+            warn(f"{error.message}; its synonyms are not used")
+    thesaurus = compile_groups(groups)
+    if cached:
+        _store(cached, thesaurus)
+    return thesaurus
+
+
+def _store(path: Path, thesaurus: Thesaurus) -> None:
+    """Write the cache atomically, replacing older versions; a cache that cannot be written is
+    only slower."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for old in path.parent.glob("synonyms-*.json"):
+            old.unlink(missing_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(thesaurus.to_json()), encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        pass
