@@ -159,7 +159,8 @@ GROUPS = parse_groups(
         "group": [
             {"words": ["angry", "irate", "furious", "raising their voice"]},
             {"words": ["refund", "money back", "reimburse"]},
-            {"words": ["supervisor", "manager"], "oneway": True},
+            {"from": ["supervisor"], "to": ["manager"]},
+            {"words": ["upset", "in a state"]},
         ],
     }
 )
@@ -170,6 +171,8 @@ def test_thesaurus_finds_groups_by_stem_and_phrase() -> None:
     tokens = ["she", "was", "screaming", "and", "raised", "her", "voice", "for", "her", "money", "back"]
     found = thesaurus.find(tokens, stems(tokens))
     assert [(m.start, m.stop) for m in found] == [(4, 7), (9, 11)]
+    assert thesaurus.find(["another", "state"], stems(["another", "state"])) == []
+    assert thesaurus.find(["in", "a", "state"], stems(["in", "a", "state"]))[0].related == (("upset",),)
     assert ("angry",) in found[0].related and ("refund",) in found[1].related
     assert ("raising", "their", "voice") not in found[0].related  # not itself
 
@@ -183,7 +186,7 @@ def test_thesaurus_oneway_groups() -> None:
 @pytest.mark.parametrize(
     "data",
     [{"version": 2}, {"group": {"words": []}}, {"group": [{"words": "angry"}]},
-     {"group": [{"words": ["a", 1]}]}, {"group": [{"words": ["a", "b"], "oneway": "yes"}]}],
+     {"group": [{"words": ["a", 1]}]}, {"group": [{"from": ["a"]}]}, {"group": ["a"]}],
 )  # fmt: skip
 def test_thesaurus_shape_errors(data: dict[str, object]) -> None:
     with pytest.raises(ValueError):

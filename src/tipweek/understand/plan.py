@@ -94,10 +94,14 @@ def term_expression(term: Term) -> str:
 
 
 def entry_expression(entry: Entry) -> str:
-    """A thesaurus entry: a word (with its forms), or its content words near each other."""
-    kept = [entry[i] for i in content_positions(entry)]
-    if len(kept) == 1:
-        return word_expression(kept[0])
+    """Several words as one concept: their content words near each other ("raised his voice"
+    finds "raising their voice"), or the exact phrase when it has one content word at most
+    ("in a state" must not find every "state")."""
+    if len(entry) == 1:
+        return word_expression(entry[0])
+    kept = [entry[i] for i in content_positions(entry) if not is_stop_word(entry[i])]
+    if len(kept) < 2:
+        return quote(entry)
     return f"NEAR({' '.join(quote([t]) for t in kept)}, {NEAR})"
 
 
@@ -179,7 +183,7 @@ def _concepts(terms: list[Term], wanted: set[int], found: Found, every: bool) ->
         term = terms[n]
         if n in found:
             stop, related = found[n]
-            tokens = tuple(terms[k].tokens[0] for k in range(n, stop) if k in wanted) or term.tokens
+            tokens = tuple(terms[k].tokens[0] for k in range(n, stop))
             typed = word_expression(tokens[0]) if len(tokens) == 1 else entry_expression(tokens)
             synonyms = _either([entry_expression(e) for e in related])
             required = every or any(terms[k].required for k in range(n, stop))

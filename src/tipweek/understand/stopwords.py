@@ -20,7 +20,7 @@ STOP_WORDS = frozenset(
     she should shouldn so some such than that thats the their theirs them themselves then there
     these they theyre this those through thus to too under until up upon us ve very was wasn we
     were weren what whats when whenever where whether which while who whom whose why will with
-    won would wouldn yet you youd youll your youre yours yourself yourselves
+    won would wouldn yet you youd youll your youre yours yourself yourselves s t d m
     """.split()  # noqa: SIM905 (a list that reads as prose)
 )
 

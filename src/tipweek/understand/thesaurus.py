@@ -51,6 +51,17 @@ def content_positions(tokens: Sequence[str]) -> list[int]:
     return kept or list(range(len(tokens)))
 
 
+#: Words that stand for whoever the phrase is about: "raising their voice" is also "raised his
+#: voice", so they compare equal in look-ups.
+PERSONS = frozenset(
+    "he she they him her them his hers their theirs my me mine your yours our us its".split()  # noqa: SIM905
+)
+
+
+def key_token(token: str, token_stem: str) -> str:
+    return "_" if token in PERSONS else token_stem
+
+
 class Thesaurus:
     """Entries, the stem key of each, and groups of entries."""
 
@@ -79,16 +90,16 @@ class Thesaurus:
         return list(out)
 
     def find(self, tokens: Sequence[str], token_stems: Sequence[str]) -> list[Match]:
-        """Entries named in a query (longest first, left to right, not overlapping), judged on the
-        query's content words: `tokens` are folded words, `token_stems` their stems."""
-        content = content_positions(tokens)
+        """Entries named in a query (longest first, left to right, not overlapping): `tokens`
+        are folded words, `token_stems` their stems. A lone stop word is never an entry."""
+        keys = [key_token(t, s) for t, s in zip(tokens, token_stems, strict=True)]
         matches: list[Match] = []
         n = 0
-        while n < len(content):
-            for size in range(min(self.longest, len(content) - n), 0, -1):
-                key = " ".join(token_stems[content[n + k]] for k in range(size))
-                if key in self.by_key:
-                    matches.append(Match(content[n], content[n + size - 1] + 1, tuple(self.related(key))))
+        while n < len(tokens):
+            for size in range(min(self.longest, len(tokens) - n), 0, -1):
+                key = " ".join(keys[n : n + size])
+                if key in self.by_key and (size > 1 or not is_stop_word(tokens[n])):
+                    matches.append(Match(n, n + size, tuple(self.related(key))))
                     n += size
                     break
             else:
@@ -117,6 +128,12 @@ class Thesaurus:
 Group = tuple[list[Entry], list[Entry]]  # (sources, targets)
 
 
+def _entries(words: object, n: int, key: str) -> list[Entry]:
+    if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+        raise ValueError(f"group {n}: '{key}' must be a list of strings")
+    return list(dict.fromkeys(e for e in (entry_tokens(w)[:MAX_ENTRY_WORDS] for w in words) if e))
+
+
 def parse_groups(data: dict[str, Any]) -> list[Group]:
     """The groups of one file's data; raises ValueError when its shape is wrong."""
     if data.get("version", FORMAT) != FORMAT:
@@ -126,15 +143,18 @@ def parse_groups(data: dict[str, Any]) -> list[Group]:
         raise ValueError("'group' must be an array of tables: [[group]]")
     out: list[Group] = []
     for n, group in enumerate(groups, 1):
-        words = group.get("words") if isinstance(group, dict) else None
-        if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
-            raise ValueError(f"group {n}: 'words' must be a list of strings")
-        entries = list(dict.fromkeys(e for e in (entry_tokens(w)[:MAX_ENTRY_WORDS] for w in words) if e))
-        oneway = group.get("oneway", False)
-        if not isinstance(oneway, bool):
-            raise ValueError(f"group {n}: 'oneway' must be true or false")
-        if len(entries) >= 2:
-            out.append((entries[:1], entries[1:]) if oneway else (entries, entries))
+        if not isinstance(group, dict):
+            raise ValueError(f"group {n}: not a table")
+        if "words" in group:
+            entries = _entries(group["words"], n, "words")
+            if len(entries) >= 2:
+                out.append((entries, entries))
+        elif "from" in group and "to" in group:
+            sources, targets = _entries(group["from"], n, "from"), _entries(group["to"], n, "to")
+            if sources and targets:
+                out.append((sources, targets))
+        else:
+            raise ValueError(f"group {n}: needs 'words', or 'from' and 'to'")
     return out
 
 
@@ -145,9 +165,8 @@ def compile_groups(groups: Sequence[Group]) -> Thesaurus:
         for entry in (*sources, *targets):
             index.setdefault(entry, len(index))
     entries = list(index)
-    positions = [content_positions(e) for e in entries]
-    flat = iter(stems([e[i] for e, kept in zip(entries, positions, strict=True) for i in kept]))
-    keys = [" ".join(next(flat) for _ in kept) for kept in positions]
+    flat = iter(stems([t for e in entries for t in e]))
+    keys = [" ".join(key_token(t, next(flat)) for t in e) for e in entries]
     compiled = [([index[e] for e in s], [index[e] for e in t]) for s, t in groups]
     return Thesaurus(entries, keys, compiled)
 
