@@ -16,10 +16,10 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from tipweek import mail
+from tipweek import mail, sentlog
 from tipweek.config import SmtpSettings
 from tipweek.errors import SendError
-from tipweek.exporters import ExportOptions
+from tipweek.exporters import ExportOptions, eml
 from tipweek.model import tip_from_dict
 
 # The AUTH tests run without TLS on purpose (a throwaway server on 127.0.0.1).
@@ -334,7 +334,7 @@ def test_digest_send(sample, run, smtp: Server, isolated: Path) -> None:
     assert run("send", "--category", "service recovery", "--to", "team@example.org").exit_code == 1
     # Each tip of the digest counts as sent for `already_sent`.
     log = isolated / "data" / "sent.log"
-    assert mail.already_sent(log, "greet-the-second-customer", ["team@example.org"]) == [entry[0]]
+    assert sentlog.already_sent(log, "greet-the-second-customer", ["team@example.org"]) == [entry[0]]
 
 
 @pytest.mark.parametrize(
@@ -367,22 +367,22 @@ def test_no_recipients_is_bad_input(sample, run, isolated: Path) -> None:
 
 def test_already_sent_reads_the_log(tmp_path: Path) -> None:
     log = tmp_path / "sent.log"
-    assert mail.already_sent(log, "x") == []
+    assert sentlog.already_sent(log, "x") == []
     when = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
-    mail.record_send(log, ["x"], ["Ann <A@example.org>", "b@example.org"], when)
-    mail.record_send(log, ["y", "x"], ["c@example.org"], when + dt.timedelta(days=7))
+    sentlog.record_send(log, ["x"], ["Ann <A@example.org>", "b@example.org"], when)
+    sentlog.record_send(log, ["y", "x"], ["c@example.org"], when + dt.timedelta(days=7))
     log.write_text(log.read_text() + "garbage line\n\n", encoding="utf-8")
     assert log.read_text().splitlines()[0] == "2026-11-23T09:00:00+00:00\tx\ta@example.org,b@example.org"
-    assert mail.already_sent(log, "x") == ["2026-11-23T09:00:00+00:00", "2026-11-30T09:00:00+00:00"]
-    assert mail.already_sent(log, "x", ["b@example.org", "a@EXAMPLE.org"]) == ["2026-11-23T09:00:00+00:00"]
-    assert mail.already_sent(log, "x", ["b@example.org"]) == []
-    assert mail.already_sent(log, "y", ["c@example.org"]) == ["2026-11-30T09:00:00+00:00"]
-    assert mail.already_sent(log, "z") == []
+    assert sentlog.already_sent(log, "x") == ["2026-11-23T09:00:00+00:00", "2026-11-30T09:00:00+00:00"]
+    assert sentlog.already_sent(log, "x", ["b@example.org", "a@EXAMPLE.org"]) == ["2026-11-23T09:00:00+00:00"]
+    assert sentlog.already_sent(log, "x", ["b@example.org"]) == []
+    assert sentlog.already_sent(log, "y", ["c@example.org"]) == ["2026-11-30T09:00:00+00:00"]
+    assert sentlog.already_sent(log, "z") == []
 
 
 def test_deliver_raises_without_logging_when_nothing_was_sent(tmp_path: Path) -> None:
     tip = tip_from_dict({"title": "T", "categories": ["C"], "body": "b"}, id="t")
-    message = mail.build_message([tip], ExportOptions(to=("a@example.org",)))
+    message = eml.build_message([tip], ExportOptions(to=("a@example.org",)))
     settings = SmtpSettings(host="127.0.0.1", port=free_port(), security="none", timeout=2)
     with pytest.raises(SendError, match="connection refused"):
         mail.deliver(message, ["a@example.org"], settings, log_path=tmp_path / "sent.log", tip_ids=["t"])
@@ -390,7 +390,7 @@ def test_deliver_raises_without_logging_when_nothing_was_sent(tmp_path: Path) ->
 
 
 def test_parse_addresses_keeps_quoted_commas() -> None:
-    found = mail.parse_addresses(['"Doe, Jane" <jane@example.org>, bob@example.org'], "--to")
+    found = eml.parse_addresses(['"Doe, Jane" <jane@example.org>, bob@example.org'], "--to")
     assert [(a.display_name, a.addr_spec) for a in found] == [
         ("Doe, Jane", "jane@example.org"),
         ("", "bob@example.org"),

@@ -203,9 +203,7 @@ def send(
     from dataclasses import replace
 
     from tipweek import mail
-    from tipweek.errors import BadInput
     from tipweek.exporters import ExportOptions
-    from tipweek.text import shown
 
     st = state(ctx)
     tips, digest, label = _select(st, tip_id, date, category, since, until, limit)
@@ -215,42 +213,37 @@ def send(
         ),
         unsent=False,
     )
-    message = mail.build_message(tips, options)
-    recipients = mail.unique_recipients(
-        mail.parse_addresses(options.to, "--to or [export] to"),
-        mail.parse_addresses(options.cc, "--cc"),
-        mail.parse_addresses(bcc or (), "--bcc"),
-    )
-    if not recipients:
-        raise BadInput("no recipients", hint="give --to, or set [export] to in the config")
-    ids = [t.id for t in tips]
-    what = f"'{shown(tips[0].title)}'" if len(tips) == 1 else f"{len(tips)} tips"
-    earlier = (
-        mail.already_sent(st.paths.send_log, ids[0], recipients)
-        if len(ids) == 1
-        else mail.digest_sent(st.paths.send_log, ids, recipients)
-    )
-    repeat = f"{what} already went to these recipients on {earlier[-1]}" if earlier else ""
+    outgoing = mail.prepare(tips, options, bcc or (), log_path=st.paths.send_log)
     if dry_run:
-        _write_stdout(mail.message_bytes(message, linesep="\n"))
-        if repeat:
-            report(repeat, kind="warning")
+        _write_stdout(outgoing.preview())
+        if outgoing.repeat:
+            report(outgoing.repeat, kind="warning")
         typer.echo(
-            f"dry run: nothing sent; would send {what} to {len(recipients)} recipient(s): "
-            + ", ".join(recipients),
+            f"dry run: nothing sent; would send {outgoing.what} to {len(outgoing.recipients)} recipient(s): "
+            + ", ".join(outgoing.recipients),
             err=True,
         )
         return
-    if repeat and not force:
-        if sys.stdin.isatty() and sys.stderr.isatty():
-            if not typer.confirm(f"{repeat}. Send it again?", default=False, err=True):
-                raise typer.Exit(ExitCode.FAILURE)
-        else:
-            report(repeat, kind="warning", hint="use --force to send it again")
-            raise typer.Exit(ExitCode.FAILURE)
+    if outgoing.repeat and not force:
+        _confirm_repeat(outgoing.repeat)
     delivery = mail.deliver(
-        message, recipients, st.config.smtp, log_path=st.paths.send_log, tip_ids=ids, env=st.env
+        outgoing.message,
+        outgoing.recipients,
+        st.config.smtp,
+        log_path=st.paths.send_log,
+        tip_ids=outgoing.tip_ids,
+        env=st.env,
     )
-    typer.echo(f"sent {what} to {len(delivery.accepted)} recipient(s)")
+    typer.echo(f"sent {outgoing.what} to {len(delivery.accepted)} recipient(s)")
     if delivery.log_error:
         report(delivery.log_error, kind="warning", hint="the message was sent")
+
+
+def _confirm_repeat(repeat: str) -> None:
+    """Ask before sending the same tips to the same people again; refuse when nobody can answer."""
+    if sys.stdin.isatty() and sys.stderr.isatty():
+        if not typer.confirm(f"{repeat}. Send it again?", default=False, err=True):
+            raise typer.Exit(ExitCode.FAILURE)
+    else:
+        report(repeat, kind="warning", hint="use --force to send it again")
+        raise typer.Exit(ExitCode.FAILURE)

@@ -129,7 +129,7 @@ def week(
     key = st.filters(category).category
     pick = tip_for_week(st.store, st.date(date), key)
     if unsent:
-        from tipweek.mail import already_sent
+        from tipweek.sentlog import already_sent
 
         sent = already_sent(st.paths.send_log, pick.tip.id)
         if sent:

@@ -26,13 +26,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tipweek.exporters._shared import is_web_link
+from tipweek.exporters.base import ExportFormat
 from tipweek.model import Tip
 from tipweek.text import clean, one_line
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
 
-    from tipweek.exporters import ExportOptions
+    from tipweek.exporters.base import ExportOptions
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 #: The scheme of categories that are really tags.
@@ -163,3 +164,6 @@ def render(tips: Sequence[Tip], info: FeedInfo) -> str:
 def export(tips: Sequence[Tip], options: ExportOptions) -> str:
     """`tip export --format atom`: the chosen tips as a feed with no site around it."""
     return render(tips, FeedInfo(title=options.heading, key="export"))
+
+
+FORMAT = ExportFormat("atom", (), "application/atom+xml", export)

@@ -10,11 +10,12 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from tipweek.exporters._shared import WIDTH
+from tipweek.exporters.base import ExportFormat
 from tipweek.model import Tip
 from tipweek.text import one_line
 
 if TYPE_CHECKING:
-    from tipweek.exporters import ExportOptions
+    from tipweek.exporters.base import ExportOptions
 
 
 def cookie(tip: Tip, width: int = WIDTH) -> list[str]:
@@ -35,3 +36,6 @@ def cookie(tip: Tip, width: int = WIDTH) -> list[str]:
 
 def export(tips: Sequence[Tip], options: ExportOptions) -> str:
     return "".join("\n".join(cookie(t)) + "\n%\n" for t in tips)
+
+
+FORMAT = ExportFormat("fortune", (), "text/plain", export)

@@ -12,11 +12,12 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from tipweek.exporters._shared import is_web_link, meta
+from tipweek.exporters.base import ExportFormat
 from tipweek.model import Tip
 from tipweek.text import clean, one_line
 
 if TYPE_CHECKING:
-    from tipweek.exporters import ExportOptions
+    from tipweek.exporters.base import ExportOptions
 
 FONT = "font-family:Arial,Helvetica,sans-serif;"
 MONO = "font-family:Consolas,Menlo,Courier,monospace;"
@@ -210,3 +211,6 @@ line-height:16px;">Sent with tipweek.</td></tr>
 
 def export(tips: Sequence[Tip], options: ExportOptions) -> str:
     return render(tips, options)
+
+
+FORMAT = ExportFormat("html", ("htm",), "text/html", export)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from tipweek.exporters.base import ExportFormat
 from tipweek.model import Tip
 
 if TYPE_CHECKING:
-    from tipweek.exporters import ExportOptions
+    from tipweek.exporters.base import ExportOptions
 
 
 def export(tips: Sequence[Tip], options: ExportOptions) -> str:
@@ -16,3 +17,6 @@ def export(tips: Sequence[Tip], options: ExportOptions) -> str:
 
     data = [t.to_json() for t in tips] if options.digest or len(tips) > 1 else tips[0].to_json()
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+FORMAT = ExportFormat("json", (), "application/json", export)

@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from tipweek.exporters.base import ExportFormat
 from tipweek.model import Tip
 from tipweek.text import slugify
 
 if TYPE_CHECKING:
-    from tipweek.exporters import ExportOptions
+    from tipweek.exporters.base import ExportOptions
 
 FENCE = "+++"
 
@@ -39,3 +40,6 @@ def document(tip: Tip) -> str:
 
 def export(tips: Sequence[Tip], options: ExportOptions) -> str:
     return "\n".join(document(t) for t in tips)
+
+
+FORMAT = ExportFormat("markdown", ("md",), "text/markdown", export)

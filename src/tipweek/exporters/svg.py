@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from tipweek.exporters.base import ExportFormat
 from tipweek.model import Tip
 from tipweek.text import one_line
 
 if TYPE_CHECKING:
-    from tipweek.exporters import ExportOptions
+    from tipweek.exporters.base import ExportOptions
 
 WIDTH = 80
 
@@ -35,3 +36,6 @@ def export(tips: Sequence[Tip], options: ExportOptions) -> str:
         console.print(tip_panel(tip))
     title = one_line(tips[0].title) if len(tips) == 1 else one_line(options.heading)
     return console.export_svg(title=title)
+
+
+FORMAT = ExportFormat("svg", (), "image/svg+xml", export)

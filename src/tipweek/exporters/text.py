@@ -10,11 +10,12 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from tipweek.exporters._shared import WIDTH, meta
+from tipweek.exporters.base import ExportFormat
 from tipweek.model import Tip
 from tipweek.text import clean, one_line
 
 if TYPE_CHECKING:
-    from tipweek.exporters import ExportOptions
+    from tipweek.exporters.base import ExportOptions
 
 
 def wrap(text: str, width: int, first: str = "", rest: str | None = None) -> list[str]:
@@ -144,3 +145,6 @@ def render(tips: Sequence[Tip], options: ExportOptions, width: int = WIDTH) -> s
 
 def export(tips: Sequence[Tip], options: ExportOptions) -> str:
     return render(tips, options)
+
+
+FORMAT = ExportFormat("text", ("txt",), "text/plain", export)

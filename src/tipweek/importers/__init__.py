@@ -8,31 +8,12 @@ to get (fortune cookies, which have none, get only these). Problems come back as
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import PurePath
-from typing import Protocol
 
-from tipweek.model import Tip
-from tipweek.text import unite_categories
+from tipweek.importers.base import Importer, ImportResult, add_categories
 
-
-@dataclass
-class ImportResult:
-    """The tips read from one input, and what could not be read (line numbers where known)."""
-
-    tips: list[Tip] = field(default_factory=list)
-    problems: list[tuple[int | None, str]] = field(default_factory=list)
-
-
-class Importer(Protocol):
-    def __call__(self, text: str, source: str, *, categories: Sequence[str] = ()) -> ImportResult: ...
-
-
-def add_categories(tip: Tip, extra: Sequence[str]) -> Tip:
-    """The tip with `extra` categories appended, skipping ones it already has (by category key)."""
-    added = [c for c in unite_categories(tip.categories, extra) if c not in tip.categories]
-    return tip.with_changes(categories=(*tip.categories, *added)) if added else tip
+__all__ = ["FORMATS", "IMPORTERS", "ImportResult", "Importer", "add_categories", "detect"]
 
 
 def _registry() -> tuple[dict[str, Importer], list[tuple[str, Callable[[str], bool]]], dict[str, str]]:

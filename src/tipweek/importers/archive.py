@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tipweek.importers import ImportResult, add_categories
+from tipweek.importers.base import ImportResult, add_categories
 from tipweek.model import Tip, TipValueError, tip_from_dict
 from tipweek.text import clean, fold, slugify, unite_categories
 

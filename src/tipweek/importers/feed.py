@@ -23,7 +23,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from tipweek.importers import ImportResult, add_categories
+from tipweek.importers.base import ImportResult, add_categories
 from tipweek.model import Tip, TipValueError, tip_from_dict
 from tipweek.text import derive_summary, one_line, slugify
 

@@ -11,7 +11,7 @@ import re
 import textwrap
 from collections.abc import Sequence
 
-from tipweek.importers import ImportResult
+from tipweek.importers.base import ImportResult
 from tipweek.model import TipValueError, tip_from_dict
 from tipweek.text import slugify, unix_lines
 

@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from tipweek.importers import ImportResult, add_categories
+from tipweek.importers.base import ImportResult, add_categories
 from tipweek.model import TipValueError, tip_from_dict
 from tipweek.text import derive_summary, slugify
 

@@ -12,7 +12,7 @@ import tomllib
 from collections.abc import Sequence
 from typing import Any
 
-from tipweek.importers import ImportResult, add_categories
+from tipweek.importers.base import ImportResult, add_categories
 from tipweek.model import TipValueError, tip_from_dict
 from tipweek.text import slugify, unix_lines
 

@@ -1,0 +1,89 @@
+"""The one log of what went out, whatever the channel (email today).
+
+`sent.log` in the data folder has one tab-separated line per delivery: an ISO timestamp,
+the tip ids (comma-separated) and the recipients that accepted it (comma-separated,
+lower-case). It only ever lists what was really delivered, so "already sent" checks
+(`tip send`, `tip week --unsent`) can trust it. Email recipients are bare addresses; another
+channel names its destination in a way that cannot be mistaken for one (`chat:team`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from tipweek.errors import LibraryError
+
+
+@dataclass(frozen=True)
+class SendRecord:
+    when: str
+    tip_ids: tuple[str, ...]
+    recipients: frozenset[str]
+
+
+def normalise_recipients(recipients: Iterable[str]) -> frozenset[str]:
+    """Recipients as compared in the log: bare addresses, lower-case, names dropped; a
+    destination that is not an address (`chat:team`) is kept whole, lower-case."""
+    from email.utils import getaddresses
+
+    listed = list(recipients)
+    addresses = [r for r in listed if "@" in r]
+    others = {r.strip().lower() for r in listed if "@" not in r and r.strip()}
+    return frozenset(a.strip().lower() for _, a in getaddresses(addresses) if a.strip()) | others
+
+
+def record_send(
+    log_path: Path, tip_ids: Sequence[str], recipients: Iterable[str], when: dt.datetime | None = None
+) -> None:
+    """Append one line for a delivery that happened."""
+    stamp = (when or dt.datetime.now().astimezone()).isoformat(timespec="seconds")
+    line = "\t".join([stamp, ",".join(tip_ids), ",".join(sorted(normalise_recipients(recipients)))])
+    try:
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(log_path, "a", encoding="utf-8") as handle:
+            handle.write(line + "\n")
+    except OSError as exc:
+        raise LibraryError(f"cannot write the send log {log_path}: {exc.strerror or exc}") from None
+
+
+def read_log(log_path: Path) -> list[SendRecord]:
+    """Every well-formed line of the send log, oldest first; a missing log is empty."""
+    try:
+        text = Path(log_path).read_text(encoding="utf-8", errors="replace")
+    except FileNotFoundError:
+        return []
+    except OSError as exc:
+        raise LibraryError(f"cannot read the send log {log_path}: {exc.strerror or exc}") from None
+    records = []
+    for line in text.splitlines():
+        parts = line.split("\t")
+        if len(parts) != 3 or not parts[0] or not parts[1]:
+            continue
+        records.append(
+            SendRecord(parts[0], tuple(parts[1].split(",")), frozenset(r for r in parts[2].split(",") if r))
+        )
+    return records
+
+
+def already_sent(log_path: Path, tip_id: str, recipients: Iterable[str] | None = None) -> list[str]:
+    """When (ISO timestamps, oldest first) this tip went out before, alone or in a digest.
+
+    With `recipients`, only sends to exactly that set of addresses count (case and display
+    names ignored); with None, a send to anyone counts.
+    """
+    wanted = None if recipients is None else normalise_recipients(recipients)
+    return [
+        r.when
+        for r in read_log(log_path)
+        if tip_id in r.tip_ids and (wanted is None or r.recipients == wanted)
+    ]
+
+
+def digest_sent(log_path: Path, tip_ids: Sequence[str], recipients: Iterable[str]) -> list[str]:
+    """When a message with exactly these tips went to exactly these recipients before."""
+    wanted = normalise_recipients(recipients)
+    ids = set(tip_ids)
+    return [r.when for r in read_log(log_path) if set(r.tip_ids) == ids and r.recipients == wanted]
