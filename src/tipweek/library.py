@@ -11,7 +11,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tipweek.errors import LibraryError, NotFound, TipFileError
 from tipweek.fsutil import FileStat, walk_visible
@@ -38,6 +38,9 @@ class Problem(NamedTuple):
     line: int | None
     message: str
     severity: str = "error"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.path, "line": self.line, "message": self.message, "severity": self.severity}
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Group
@@ -18,11 +19,12 @@ from rich.text import Text
 from tipweek.model import Tip
 from tipweek.text import clean, one_line
 
-__all__ = ["one_line"]
-
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
+    from tipweek.importing import Action, Outcome
+    from tipweek.index import SearchHit
+    from tipweek.select import Pick
     from tipweek.store import Category
 
 ACCENT = "cyan"
@@ -171,6 +173,99 @@ def see_also(tips: Sequence[Tip]) -> Table:
         cell.append(f"\n{one_line(tip.id)}", style=f"dim {ACCENT}")
         table.add_row("•", cell)
     return table
+
+
+def schedule_table(picks: Iterable[Pick]) -> Table:
+    """The coming weeks: label, first day, the tip (title, id beneath) and how it was chosen."""
+    from tipweek.dates import week_label
+
+    table = Table(header_style="bold", expand=True)
+    table.add_column("Week", no_wrap=True)
+    table.add_column("Starts", no_wrap=True)
+    table.add_column("Title / ID", overflow="fold", ratio=1)
+    table.add_column("How", no_wrap=True)
+    for p in picks:
+        cell = Text(one_line(p.tip.title))
+        cell.append(f"\n{one_line(p.tip.id)}", style="dim cyan")
+        table.add_row(
+            week_label(p.start), p.start.isoformat(), cell, "scheduled" if p.scheduled else "rotation"
+        )
+    return table
+
+
+def search_results(hits: Sequence[SearchHit]) -> Text:
+    """Each hit: title and id, date and categories, and the snippet with matches highlighted."""
+    from tipweek.index import HIT_END, HIT_START
+
+    out = Text()
+    for n, hit in enumerate(hits):
+        if n:
+            out.append("\n\n")
+        out.append(one_line(hit.tip.title), style="bold")
+        out.append(f"  {hit.tip.id}\n", style="cyan")
+        out.append_text(meta_line(hit.tip))
+        out.append("\n  ")
+        out.append_text(snippet(hit.snippet, HIT_START, HIT_END))
+    return out
+
+
+#: Import action kinds in the past tense, in the order the summary counts them.
+DONE = {
+    "create": "created",
+    "update": "updated",
+    "merge": "merged",
+    "skip": "skipped",
+    "unchanged": "unchanged",
+}
+_ACTION_STYLES = {
+    "create": "green",
+    "update": "cyan",
+    "merge": "cyan",
+    "skip": "yellow",
+    "unchanged": "dim",
+    "failed": "bold red",
+}
+_ImportRow = tuple["Action", str, str]  # the action, what happened ("failed" or its kind), the error
+
+
+def _import_summary(rows: Sequence[_ImportRow], target: Path, *, dry_run: bool) -> Text:
+    counts = dict.fromkeys((*DONE, "failed"), 0)
+    for _, kind, _ in rows:
+        counts[kind] += 1
+    verb = "would be " if dry_run else ""
+    summary = ", ".join(f"{n} {verb}{DONE.get(kind, kind)}" for kind, n in counts.items() if n)
+    where = f"dry run, nothing written to {target}" if dry_run else f"library {target}"
+    return Text(f"{summary or 'no tips found'} ({where})")
+
+
+def import_table(
+    actions: Sequence[Action], outcomes: Sequence[Outcome] | None, target: Path, *, dry_run: bool
+) -> RenderableType:
+    """One row per tip that is (or would be) written or skipped, then a summary; unchanged
+    tips are only counted."""
+    if outcomes is not None:
+        rows = [(o.action, "failed" if o.error else o.action.kind, o.error) for o in outcomes]
+    else:
+        rows = [(a, a.kind, "") for a in actions]
+    caption = _import_summary(rows, target, dry_run=dry_run)
+    shown = [row for row in rows if row[1] != "unchanged"]
+    if not shown:
+        return caption
+    table = Table(title=Text("Import (dry run)" if dry_run else "Import"), header_style="bold")
+    table.add_column("Action", no_wrap=True)
+    table.add_column("Tip", overflow="fold", ratio=3)
+    table.add_column("Date", no_wrap=True)
+    table.add_column("Categories", overflow="fold", ratio=2)
+    table.add_column("Note", overflow="fold", ratio=2)
+    for action, kind, error in shown:
+        table.add_row(
+            Text(kind if dry_run else DONE.get(kind, kind), style=_ACTION_STYLES.get(kind, "")),
+            Text(one_line(action.tip.id), style="cyan"),
+            Text(action.tip.iso_date or "undated"),
+            Text("\n".join(one_line(c) for c in action.tip.categories)),
+            Text(one_line(error or action.note)),
+        )
+    return Group(table, caption)
 
 
 def snippet(marked: str, start: str, end: str) -> Text:

@@ -12,9 +12,9 @@ import datetime as dt
 import math
 import random
 import zlib
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from tipweek.dates import week_of
+from tipweek.dates import week_label, week_of
 from tipweek.errors import NotFound
 from tipweek.model import Tip
 
@@ -29,6 +29,16 @@ class Pick(NamedTuple):
     start: dt.date
     end: dt.date
     scheduled: bool  # True: the tip is dated in this period; False: the rotation chose it
+
+    def to_json(self) -> dict[str, Any]:
+        """A week of the schedule, as `tip schedule --json` prints it."""
+        return {
+            "week": week_label(self.start),
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "scheduled": self.scheduled,
+            "tip": self.tip.to_json(),
+        }
 
 
 def _seed(data: bytes) -> int:

@@ -37,6 +37,9 @@ class Category(NamedTuple):
     name: str
     tips: int
 
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "slug": self.key, "count": self.tips}
+
 
 if TYPE_CHECKING:  # a Protocol only for the type checker: creating one costs start-up time
 

@@ -223,7 +223,7 @@ def categories(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     st = state(ctx)
     cats = sorted(st.store.categories(), key=lambda c: c.name.casefold())
     if as_json:
-        emit_json([{"name": c.name, "slug": c.key, "count": c.tips} for c in cats])
+        emit_json([c.to_json() for c in cats])
     else:
         st.out.print(render.categories_table(cats))
 
@@ -266,41 +266,15 @@ def schedule(
         tip schedule --weeks 12
         tip schedule --from 2027-01-01 --json
     """
-    from rich.table import Table
-    from rich.text import Text
-
-    from tipweek.dates import week_label
+    from tipweek import render
     from tipweek.select import schedule as plan
-    from tipweek.text import one_line
 
     st = state(ctx)
     picks = plan(st.store, st.date(start), weeks, st.filters(category).category)
     if as_json:
-        emit_json(
-            [
-                {
-                    "week": week_label(p.start),
-                    "start": p.start.isoformat(),
-                    "end": p.end.isoformat(),
-                    "scheduled": p.scheduled,
-                    "tip": p.tip.to_json(),
-                }
-                for p in picks
-            ]
-        )
-        return
-    table = Table(header_style="bold", expand=True)
-    table.add_column("Week", no_wrap=True)
-    table.add_column("Starts", no_wrap=True)
-    table.add_column("Title / ID", overflow="fold", ratio=1)
-    table.add_column("How", no_wrap=True)
-    for p in picks:
-        cell = Text(one_line(p.tip.title))
-        cell.append(f"\n{one_line(p.tip.id)}", style="dim cyan")
-        table.add_row(
-            week_label(p.start), p.start.isoformat(), cell, "scheduled" if p.scheduled else "rotation"
-        )
-    st.out.print(table)
+        emit_json([p.to_json() for p in picks])
+    else:
+        st.out.print(render.schedule_table(picks))
 
 
 @command()
@@ -321,15 +295,7 @@ def check(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     loaded = load(st.sources)
     errors = [p for p in loaded.problems if p.severity == "error"]
     if as_json:
-        emit_json(
-            {
-                "tips": len(loaded.tips),
-                "problems": [
-                    {"path": p.path, "line": p.line, "message": p.message, "severity": p.severity}
-                    for p in loaded.problems
-                ],
-            }
-        )
+        emit_json({"tips": len(loaded.tips), "problems": [p.to_json() for p in loaded.problems]})
     else:
         for problem in loaded.problems:
             typer.echo(one_line(str(problem)))

@@ -37,11 +37,8 @@ def search(
         tip search refund OR return -online
         tip search apolog* --category 'service recovery' --json
     """
-    from rich.text import Text
-
     from tipweek import render
     from tipweek.errors import NotFound
-    from tipweek.index import HIT_END, HIT_START
     from tipweek.query import compile_query
 
     st = state(ctx)
@@ -56,18 +53,9 @@ def search(
     if as_json:
         emit_json([h.to_json() for h in hits])
         return
-    out = Text()
-    for n, hit in enumerate(hits):
-        if n:
-            out.append("\n\n")
-        out.append(render.one_line(hit.tip.title), style="bold")
-        out.append(f"  {hit.tip.id}\n", style="cyan")
-        out.append_text(render.meta_line(hit.tip))
-        out.append("\n  ")
-        out.append_text(render.snippet(hit.snippet, HIT_START, HIT_END))
     from tipweek.cli.read import page
 
-    page(st, out, pager)
+    page(st, render.search_results(hits), pager)
 
 
 @command()
