@@ -11,7 +11,6 @@ import typer
 from tipweek.cli.app import ExitCode, command, report, state
 
 if TYPE_CHECKING:
-
     from tipweek.importing import Outcome
 
 IntoOpt = Annotated[
