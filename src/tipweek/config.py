@@ -70,6 +70,17 @@ class SiteSettings(NamedTuple):
     description: str = "One short customer-service tip a week."
 
 
+class ChannelSettings(NamedTuple):
+    """`[channels.NAME]`: a chat channel's kind and the variable that holds its webhook URL."""
+
+    name: str
+    kind: str
+    url_env: str
+    deliver: bool = True  # part of `tip deliver`
+    timeout: float = 10.0
+    attempts: int = 3
+
+
 class Config(NamedTuple):
     libraries: tuple[Path, ...] = ()
     bundled: bool = True
@@ -78,6 +89,7 @@ class Config(NamedTuple):
     to: tuple[str, ...] = ()
     smtp: SmtpSettings = SmtpSettings()
     site: SiteSettings = SiteSettings()
+    channels: tuple[ChannelSettings, ...] = ()
 
 
 def _expect(value: object, kind: type | tuple[type, ...], where: str, path: Path) -> None:
@@ -143,6 +155,7 @@ def load_config(path: Path) -> Config:
         to=tuple(str(a) for a in to),
         smtp=settings,
         site=_site(data.get("site", {}), path),
+        channels=_channels(data.get("channels", {}), path),
     )
 
 
@@ -154,3 +167,40 @@ def _site(table: object, path: Path) -> SiteSettings:
     for key, value in values.items():
         _expect(value, str, f"site.{key}", path)
     return SiteSettings(**values)
+
+
+def _channel(name: str, table: object, path: Path) -> ChannelSettings:
+    from tipweek.channels import KINDS
+
+    where = f"channels.{name}"
+    _expect(table, dict, where, path)
+    assert isinstance(table, dict)
+    if "url" in table:
+        raise LibraryError(
+            f"{path}: never store a webhook URL in the config (it lets anyone post); "
+            f"set {where}.url_env to the name of an environment variable that holds it"
+        )
+    unknown = sorted(set(table) - {"kind", "url_env", "deliver", "timeout", "attempts"})
+    if unknown:
+        raise LibraryError(f"{path}: unknown key '{where}.{unknown[0]}'")
+    kind, url_env = table.get("kind", ""), table.get("url_env", "")
+    if kind not in KINDS:
+        raise LibraryError(f"{path}: {where}.kind must be one of {', '.join(KINDS)}")
+    _expect(url_env, str, f"{where}.url_env", path)
+    if not url_env:
+        raise LibraryError(f"{path}: {where}.url_env must name the environment variable with the webhook URL")
+    settings = ChannelSettings(
+        name, kind, url_env, table.get("deliver", True), table.get("timeout", 10.0), table.get("attempts", 3)
+    )
+    _expect(settings.deliver, bool, f"{where}.deliver", path)
+    _expect(settings.timeout, (int, float), f"{where}.timeout", path)
+    _expect(settings.attempts, int, f"{where}.attempts", path)
+    if not 0 < settings.timeout <= 300 or not 1 <= settings.attempts <= 10:
+        raise LibraryError(f"{path}: {where}: timeout must be 0-300 seconds and attempts 1-10")
+    return settings
+
+
+def _channels(table: object, path: Path) -> tuple[ChannelSettings, ...]:
+    _expect(table, dict, "channels", path)
+    assert isinstance(table, dict)
+    return tuple(_channel(str(name), value, path) for name, value in table.items())

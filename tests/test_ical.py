@@ -1,0 +1,87 @@
+"""The schedule as iCalendar: parsed back with the `icalendar` package, UIDs stable across runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from icalendar import Calendar
+
+from tipweek.ical import calendar, uid
+from tipweek.model import Tip
+from tipweek.select import schedule
+from tipweek.store import MemoryStore
+
+MONDAY = dt.date(2026, 11, 23)
+
+
+def tips() -> list[Tip]:
+    return [
+        Tip("dated", "Explain the Wait; Then, Say Why", ("Healthcare", "Front, Desk"), dt.date(2026, 11, 24),
+            takeaway="Tell people how long, and why.", body="Body one."),
+        Tip("other", "Thank Them for Something Specific", ("Communication",), body="Body two.",
+            summary="Line one\nline two \\ with a backslash"),
+        Tip("third", "Greet the Second Customer", ("Empathy",), dt.date(2026, 1, 6), body="Body three."),
+    ]  # fmt: skip
+
+
+def build(now: dt.datetime, category: str | None = None, **options: object) -> Calendar:
+    picks = schedule(MemoryStore(tips()), MONDAY, 4, category)
+    return Calendar.from_ical(calendar(picks, now=now, category=category, **options))  # type: ignore[arg-type]
+
+
+def events(cal: Calendar) -> list:
+    return list(cal.walk("VEVENT"))
+
+
+def test_one_all_day_event_per_week_from_monday_to_monday() -> None:
+    cal = build(dt.datetime(2026, 11, 25, 8, 0, tzinfo=dt.UTC))
+    assert str(cal["version"]) == "2.0" and "tipweek" in str(cal["prodid"])
+    found = events(cal)
+    assert len(found) == 4
+    for week, event in enumerate(found):
+        start = MONDAY + dt.timedelta(weeks=week)
+        assert event["dtstart"].dt == start and not isinstance(event["dtstart"].dt, dt.datetime)
+        assert event["dtend"].dt == start + dt.timedelta(days=7)
+        assert str(event["transp"]) == "TRANSPARENT"
+    first = found[0]
+    assert str(first["summary"]) == "Tip of the week: Explain the Wait; Then, Say Why"
+    assert str(first["status"]) == "CONFIRMED"
+    assert [str(c) for c in first["categories"].cats] == ["Healthcare", "Front, Desk"]
+    assert "Takeaway: Tell people how long, and why." in str(first["description"])
+    assert "tip show dated" in str(first["description"])
+    assert {str(e["status"]) for e in found[1:]} == {"TENTATIVE"}  # rotation picks may change
+
+
+def test_uids_are_stable_across_runs_and_days() -> None:
+    monday = build(dt.datetime(2026, 11, 23, 7, 0, tzinfo=dt.UTC))
+    friday = build(dt.datetime(2026, 11, 27, 18, 30, tzinfo=dt.UTC))
+    assert [str(e["uid"]) for e in events(monday)] == [str(e["uid"]) for e in events(friday)]
+    assert [str(e["uid"]) for e in events(monday)] == [f"2026-W{n}@tipweek.invalid" for n in (48, 49, 50, 51)]
+    assert events(monday)[0]["dtstamp"].dt != events(friday)[0]["dtstamp"].dt
+
+
+def test_a_category_calendar_has_its_own_uids() -> None:
+    assert uid(MONDAY, "healthcare") == "2026-W48.healthcare@tipweek.invalid"
+    cal = build(dt.datetime(2026, 11, 25, tzinfo=dt.UTC), "healthcare")
+    assert {str(e["uid"]).split("@")[0] for e in events(cal)} == {
+        f"2026-W{n}.healthcare" for n in (48, 49, 50, 51)
+    }
+
+
+def test_links_to_the_site_and_text_escaping_round_trips() -> None:
+    cal = build(
+        dt.datetime(2026, 11, 25, tzinfo=dt.UTC),
+        tip_url=lambda t: f"https://tips.example.org/tips/{t.id}.html",
+    )
+    by_title = {str(e["summary"]): e for e in events(cal)}
+    other = by_title["Tip of the week: Thank Them for Something Specific"]
+    assert str(other["url"]) == "https://tips.example.org/tips/other.html"
+    assert str(other["description"]).startswith("Line one line two \\ with a backslash")
+
+
+@pytest.mark.parametrize("weeks", [1, 52])
+def test_any_length(weeks: int) -> None:
+    picks = schedule(MemoryStore(tips()), MONDAY, weeks)
+    cal = Calendar.from_ical(calendar(picks, now=dt.datetime(2026, 11, 25, tzinfo=dt.UTC)))
+    assert len(events(cal)) == weeks
