@@ -4,8 +4,10 @@ small library built in `tmp_path`."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -163,3 +165,48 @@ def run() -> Run:
         return runner.invoke(app, list(args), input=input, env=env, catch_exceptions=False)
 
     return invoke
+
+
+@dataclass
+class Script:
+    """What the server answers, in order (the last answer repeats), and what it received."""
+
+    answers: list[tuple[int, dict[str, str], bytes]] = field(default_factory=list)
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    hang: threading.Event = field(default_factory=threading.Event)
+
+
+@pytest.fixture
+def webhook() -> Iterator[tuple[str, Script]]:
+    """A webhook receiver on 127.0.0.1 that records requests and answers as scripted."""
+    script = Script()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length", "0"))
+            body = self.rfile.read(length)
+            script.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})
+            status, headers, answer = script.answers[min(len(script.requests), len(script.answers)) - 1]
+            if status == 0:  # hang: never answer while the test runs
+                script.hang.wait(5)
+                return
+            self.send_response(status)
+            for key, value in headers.items():
+                self.send_header(key, value)
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/hooks/SECRET-TOKEN", script
+    finally:
+        script.hang.set()
+        httpd.shutdown()
+        httpd.server_close()

@@ -4,13 +4,11 @@ webhook poster against a real HTTP server on 127.0.0.1 (200, 400, 429, 500, a ha
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
+from tests.conftest import Script
 
 from tipweek.channels import KINDS, Post, payload
 from tipweek.channels.http import RetryPolicy, post_json
@@ -256,50 +254,6 @@ def test_plain_webhook_carries_the_whole_tip() -> None:
 # --- the poster against a real server ------------------------------------------------------
 
 
-@dataclass
-class Script:
-    """What the server answers, in order (the last answer repeats), and what it received."""
-
-    answers: list[tuple[int, dict[str, str], bytes]] = field(default_factory=list)
-    requests: list[dict[str, Any]] = field(default_factory=list)
-    hang: threading.Event = field(default_factory=threading.Event)
-
-
-@pytest.fixture
-def server() -> Iterator[tuple[str, Script]]:
-    script = Script()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            length = int(self.headers.get("Content-Length", "0"))
-            body = self.rfile.read(length)
-            script.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})
-            status, headers, answer = script.answers[min(len(script.requests), len(script.answers)) - 1]
-            if status == 0:  # hang: never answer while the test runs
-                script.hang.wait(5)
-                return
-            self.send_response(status)
-            for key, value in headers.items():
-                self.send_header(key, value)
-            self.send_header("Content-Length", str(len(answer)))
-            self.end_headers()
-            self.wfile.write(answer)
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/hooks/SECRET-TOKEN", script
-    finally:
-        script.hang.set()
-        httpd.shutdown()
-        httpd.server_close()
-
-
 FAST = RetryPolicy(attempts=3, timeout=0.5, backoff=1.0, max_wait=60)
 
 
@@ -312,8 +266,8 @@ def post(url: str, sleeps: Sleeps, policy: RetryPolicy = FAST) -> Any:
     return post_json(url, {"text": "hello ✓"}, where="slack channel 'team'", policy=policy, sleep=sleeps)
 
 
-def test_200_posts_once_as_json(server: tuple[str, Script]) -> None:
-    url, script = server
+def test_200_posts_once_as_json(webhook: tuple[str, Script]) -> None:
+    url, script = webhook
     script.answers = [(200, {}, b"ok")]
     sleeps = Sleeps()
     response = post(url, sleeps)
@@ -324,8 +278,8 @@ def test_200_posts_once_as_json(server: tuple[str, Script]) -> None:
     assert json.loads(request["body"]) == {"text": "hello ✓"}
 
 
-def test_400_is_refused_at_once_with_the_platforms_reason(server: tuple[str, Script]) -> None:
-    url, script = server
+def test_400_is_refused_at_once_with_the_platforms_reason(webhook: tuple[str, Script]) -> None:
+    url, script = webhook
     script.answers = [(400, {}, b"invalid_blocks")]
     with pytest.raises(SendError) as caught:
         post(url, Sleeps())
@@ -334,8 +288,8 @@ def test_400_is_refused_at_once_with_the_platforms_reason(server: tuple[str, Scr
     assert "SECRET-TOKEN" not in str(caught.value)
 
 
-def test_429_waits_as_asked_then_posts(server: tuple[str, Script]) -> None:
-    url, script = server
+def test_429_waits_as_asked_then_posts(webhook: tuple[str, Script]) -> None:
+    url, script = webhook
     script.answers = [(429, {"Retry-After": "2"}, b"rate_limited"), (200, {}, b"ok")]
     sleeps = Sleeps()
     assert post(url, sleeps).attempts == 2
@@ -343,8 +297,8 @@ def test_429_waits_as_asked_then_posts(server: tuple[str, Script]) -> None:
     assert len(script.requests) == 2
 
 
-def test_429_with_discords_json_retry_after(server: tuple[str, Script]) -> None:
-    url, script = server
+def test_429_with_discords_json_retry_after(webhook: tuple[str, Script]) -> None:
+    url, script = webhook
     body = json.dumps({"message": "You are being rate limited.", "retry_after": 0.75, "global": False})
     script.answers = [(429, {"Content-Type": "application/json"}, body.encode()), (204, {}, b"")]
     sleeps = Sleeps()
@@ -352,8 +306,8 @@ def test_429_with_discords_json_retry_after(server: tuple[str, Script]) -> None:
     assert sleeps == [0.75]
 
 
-def test_429_asking_for_too_long_fails_at_once(server: tuple[str, Script]) -> None:
-    url, script = server
+def test_429_asking_for_too_long_fails_at_once(webhook: tuple[str, Script]) -> None:
+    url, script = webhook
     script.answers = [(429, {"Retry-After": "3600"}, b"")]
     sleeps = Sleeps()
     with pytest.raises(SendError) as caught:
@@ -362,8 +316,8 @@ def test_429_asking_for_too_long_fails_at_once(server: tuple[str, Script]) -> No
     assert sleeps == [] and len(script.requests) == 1
 
 
-def test_500s_are_retried_with_backoff_then_reported(server: tuple[str, Script]) -> None:
-    url, script = server
+def test_500s_are_retried_with_backoff_then_reported(webhook: tuple[str, Script]) -> None:
+    url, script = webhook
     script.answers = [(500, {}, b"oops")]
     sleeps = Sleeps()
     with pytest.raises(SendError) as caught:
@@ -372,15 +326,15 @@ def test_500s_are_retried_with_backoff_then_reported(server: tuple[str, Script])
     assert sleeps == [1.0, 2.0] and len(script.requests) == 3
 
 
-def test_a_503_then_success(server: tuple[str, Script]) -> None:
-    url, script = server
+def test_a_503_then_success(webhook: tuple[str, Script]) -> None:
+    url, script = webhook
     script.answers = [(503, {"Retry-After": "1"}, b"busy"), (200, {}, b"ok")]
     sleeps = Sleeps()
     assert post(url, sleeps).attempts == 2 and sleeps == [1.0]
 
 
-def test_a_server_that_hangs_is_given_up_on_and_not_posted_to_again(server: tuple[str, Script]) -> None:
-    url, script = server
+def test_a_server_that_hangs_is_given_up_on_and_not_posted_to_again(webhook: tuple[str, Script]) -> None:
+    url, script = webhook
     script.answers = [(0, {}, b"")]
     with pytest.raises(SendError) as caught:
         post(url, Sleeps(), RetryPolicy(attempts=3, timeout=0.3))
@@ -388,8 +342,8 @@ def test_a_server_that_hangs_is_given_up_on_and_not_posted_to_again(server: tupl
     assert len(script.requests) == 1
 
 
-def test_redirects_are_not_followed(server: tuple[str, Script]) -> None:
-    url, script = server
+def test_redirects_are_not_followed(webhook: tuple[str, Script]) -> None:
+    url, script = webhook
     script.answers = [(302, {"Location": "https://elsewhere.example/collect"}, b"")]
     with pytest.raises(SendError, match="HTTP 302"):
         post(url, Sleeps())

@@ -308,8 +308,14 @@ def test_second_send_to_the_same_people_needs_force(sample, run, smtp: Server, i
         "(use --force to send it again)\n"
     )
     assert len(smtp.handler.received) == 1
-    # A different set of people is a new send.
-    assert run("send", "--to", "a@example.org").exit_code == 0
+    # Repeats count per recipient (issue #14): one of them already has it, so this is a repeat too…
+    result = run("send", "--to", "a@example.org")
+    assert result.exit_code == 1
+    assert f"warning: '{WEEK_TIP}' already went to these recipients on {first[0]}" in result.stderr
+    partly = run("send", "--to", "a@example.org", "--to", "c@example.org")
+    assert partly.exit_code == 1 and "already went to a@example.org on" in partly.stderr
+    # …and only new people are a new send.
+    assert run("send", "--to", "c@example.org").exit_code == 0
     assert len(smtp.handler.received) == 2
     # --force sends again, and logs again.
     result = run("send", "--to", "a@example.org", "--cc", "b@example.org", "--force")

@@ -47,12 +47,17 @@ class Outgoing:
     recipients: list[str]
     tip_ids: list[str]
     what: str  # "'Title'" for one tip, "3 tips" for a digest
-    earlier: list[str]  # ISO times the same tips went to the same recipients
+    earlier: list[str]  # ISO times the same tips went to (some of) these recipients
+    repeated: tuple[str, ...] = ()  # the recipients that already have it (all, for a digest)
 
     @property
     def repeat(self) -> str:
         """Why sending again may be a mistake; empty when it was never sent."""
-        return f"{self.what} already went to these recipients on {self.earlier[-1]}" if self.earlier else ""
+        if not self.earlier:
+            return ""
+        everyone = not self.repeated or set(self.repeated) == set(self.recipients)
+        who = "these recipients" if everyone else ", ".join(self.repeated)
+        return f"{self.what} already went to {who} on {self.earlier[-1]}"
 
     def preview(self) -> bytes:
         """The message as a terminal shows it (LF line ends)."""
@@ -65,7 +70,7 @@ def prepare(tips: Sequence[Tip], options: ExportOptions, bcc: Sequence[str], *, 
     """Build the message and its envelope, each address parsed once; `BadInput` for a bad
     address or subject, or when there is nobody to send to."""
     from tipweek.exporters.eml import addresses_for, build_message, parse_addresses
-    from tipweek.sentlog import already_sent, digest_sent
+    from tipweek.sentlog import delivered_to, digest_sent
 
     addresses = addresses_for(options)
     message = build_message(tips, options, addresses)
@@ -73,13 +78,14 @@ def prepare(tips: Sequence[Tip], options: ExportOptions, bcc: Sequence[str], *, 
     if not recipients:
         raise BadInput("no recipients", hint="give --to, or set [export] to in the config")
     ids = [t.id for t in tips]
-    earlier = (
-        already_sent(log_path, ids[0], recipients)
-        if len(ids) == 1
-        else digest_sent(log_path, ids, recipients)
-    )
     what = f"'{shown(tips[0].title)}'" if len(tips) == 1 else f"{len(tips)} tips"
-    return Outgoing(message, recipients, ids, what, earlier)
+    if len(ids) > 1:
+        return Outgoing(message, recipients, ids, what, digest_sent(log_path, ids, recipients))
+    # One tip: per recipient, whichever command delivered it (send, deliver), so nobody gets it twice.
+    have = delivered_to(log_path, ids[0])
+    repeated = tuple(r for r in recipients if r.lower() in have)
+    earlier = sorted({have[r.lower()] for r in repeated})
+    return Outgoing(message, recipients, ids, what, earlier, repeated)
 
 
 # --- sending -------------------------------------------------------------------------------

@@ -87,3 +87,17 @@ def digest_sent(log_path: Path, tip_ids: Sequence[str], recipients: Iterable[str
     wanted = normalise_recipients(recipients)
     ids = set(tip_ids)
     return [r.when for r in read_log(log_path) if set(r.tip_ids) == ids and r.recipients == wanted]
+
+
+def delivered_to(log_path: Path, tip_id: str) -> dict[str, str]:
+    """Every destination that already has this tip (alone or in a digest), with the last time.
+
+    This is the per-recipient view `tip deliver` uses: a rerun delivers only where the tip has
+    not arrived yet, whichever command took it there (`send`, `post` or `deliver`).
+    """
+    found: dict[str, str] = {}
+    for record in read_log(log_path):
+        if tip_id in record.tip_ids:
+            for recipient in record.recipients:
+                found[recipient] = record.when
+    return found
