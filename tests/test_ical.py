@@ -85,3 +85,38 @@ def test_any_length(weeks: int) -> None:
     picks = schedule(MemoryStore(tips()), MONDAY, weeks)
     cal = Calendar.from_ical(calendar(picks, now=dt.datetime(2026, 11, 25, tzinfo=dt.UTC)))
     assert len(events(cal)) == weeks
+
+
+def test_schedule_command_writes_ics_to_stdout_and_files(run, sample, tmp_path, isolated) -> None:
+    result = run("schedule", "--weeks", "6", "--format", "ics")
+    assert result.exit_code == 0
+    cal = Calendar.from_ical(result.stdout_bytes)
+    found = events(cal)
+    assert [str(e["uid"]) for e in found] == [f"2026-W{n}@tipweek.invalid" for n in range(48, 54)]
+    assert str(found[0]["summary"]) == "Tip of the week: Explain the Wait"
+    assert result.stdout_bytes.count(b"\r\n") > 20  # RFC 5545 line ends
+    out = tmp_path / "tips.ics"
+    assert run("schedule", "--weeks", "6", "-o", str(out)).exit_code == 0
+    assert out.read_bytes() == result.stdout_bytes
+    again = run("schedule", "--weeks", "6", "-o", str(out))
+    assert again.exit_code == 1 and "already exists" in again.stderr
+    (isolated / "config.toml").write_text('[site]\nbase_url = "https://tips.example.org/desk"\n')
+    linked = Calendar.from_ical(run("schedule", "--weeks", "1", "--format", "ics").stdout_bytes)
+    assert str(events(linked)[0]["url"]) == "https://tips.example.org/desk/tips/explain-the-wait.html"
+
+
+def test_schedule_uids_do_not_depend_on_the_day_it_runs(run, sample) -> None:
+    monday = run(
+        "schedule", "--from", "2026-12-07", "--weeks", "3", "--format", "ics", env={"TIP_TODAY": "2026-12-07"}
+    )
+    later = run(
+        "schedule", "--from", "2026-12-07", "--weeks", "3", "--format", "ics", env={"TIP_TODAY": "2026-12-09"}
+    )
+    uids = [[str(e["uid"]) for e in events(Calendar.from_ical(r.stdout_bytes))] for r in (monday, later)]
+    assert uids[0] == uids[1] == [f"2026-W{n}@tipweek.invalid" for n in (50, 51, 52)]
+
+
+def test_schedule_output_needs_a_file_format(run, sample, tmp_path) -> None:
+    result = run("schedule", "-o", str(tmp_path / "plan.txt"))
+    assert result.exit_code == 2
+    assert "--output writes ics or json" in result.stderr

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import enum
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -248,6 +250,12 @@ def random_(
     )
 
 
+class ScheduleFormat(enum.StrEnum):
+    text = "text"
+    json = "json"
+    ics = "ics"
+
+
 @command()
 def schedule(
     ctx: typer.Context,
@@ -255,26 +263,95 @@ def schedule(
     weeks: Annotated[int, typer.Option("--weeks", "-w", min=1, max=520, help="How many weeks.")] = 8,
     category: CategoryOpt = None,
     as_json: JsonOpt = False,
+    fmt: Annotated[
+        ScheduleFormat | None,
+        typer.Option(
+            "--format",
+            help="text (a table), json, or ics: iCalendar, one all-day event a week for a calendar app; "
+            "default: from the -o extension, else text.",
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write the ics or json to this file."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite the output file if it exists.")] = False,
 ) -> None:
-    """Show the coming weeks and the tip each one gets.
+    """Show the coming weeks and the tip each one gets, or write them as a calendar.
 
-    Weeks with a dated tip are marked scheduled; the others show the rotation's pick.
+    Weeks with a dated tip are marked scheduled; the others show the rotation's pick. The
+    ics calendar has one all-day event per week (TENTATIVE for rotation picks, which adding
+    tips can change) with a UID made from the week alone, so importing a newer file updates
+    each week instead of adding it twice; events link to the site when [site] base_url is set.
 
     **Examples**
 
         tip schedule
         tip schedule --weeks 12
         tip schedule --from 2027-01-01 --json
+        tip schedule --weeks 26 --format ics > tips.ics
+        tip schedule --weeks 52 -o tips.ics --force
     """
     from tipweek import render
+    from tipweek.errors import BadInput
     from tipweek.select import schedule as plan
 
     st = state(ctx)
-    picks = plan(st.store, st.date(start), weeks, st.filters(category).category)
-    if as_json:
-        emit_json([p.to_json() for p in picks])
-    else:
+    key = st.filters(category).category
+    picks = plan(st.store, st.date(start), weeks, key)
+    suffix = output.suffix.lower().lstrip(".") if output else ""
+    name = "json" if as_json else (fmt.value if fmt else "")
+    name = name or (suffix if suffix in ("ics", "json") else "text")
+    if name == "text":
+        if output is not None:
+            raise BadInput("--output writes ics or json", hint="add --format ics or --format json")
         st.out.print(render.schedule_table(picks))
+        return
+    if name == "json" and output is None:
+        emit_json([p.to_json() for p in picks])
+        return
+    data = _calendar(st, picks, key) if name == "ics" else _json_bytes([p.to_json() for p in picks])
+    _write(data, output, force=force, what=f"{len(picks)} weeks")
+
+
+def _calendar(st: State, picks: list[Pick], category: str | None) -> bytes:
+    import datetime as dt
+
+    from tipweek.chat import tip_page
+    from tipweek.ical import calendar
+
+    # DTSTAMP is when the file was made; TIP_TODAY pins it like every other date.
+    pinned = st.env.get("TIP_TODAY")
+    now = dt.datetime.combine(st.today, dt.time(), dt.UTC) if pinned else dt.datetime.now(dt.UTC)
+    site = st.config.site
+    return calendar(
+        picks,
+        now=now,
+        name=site.title,
+        category=category,
+        tip_url=(lambda tip: tip_page(site.base_url, tip)) if site.base_url else None,
+    )
+
+
+def _json_bytes(data: object) -> bytes:
+    import json
+
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _write(data: bytes, output: Path | None, *, force: bool, what: str) -> None:
+    import sys
+
+    from tipweek.fsutil import atomic_write
+    from tipweek.text import one_line
+
+    if output is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    atomic_write(output, data, overwrite=force)
+    typer.echo(f"wrote {one_line(str(output))} ({what})", err=True)
 
 
 @command()
