@@ -10,7 +10,7 @@ which a full body replaces.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Literal
@@ -200,19 +200,19 @@ def _content(tip: Tip) -> Tip:
     return replace(tip, id="", path="")
 
 
+def _additions(
+    label: str, after: Sequence[str], before: Sequence[str], key: Callable[[str], str]
+) -> list[str]:
+    known = {key(b) for b in before}
+    added = [a for a in after if key(a) not in known]
+    return [f"adds {label} " + ", ".join(added)] if added else []
+
+
 def describe(before: Tip, after: Tip) -> str:
     """What a merge changes, for the table: "adds categories Retail; fills takeaway"."""
-    parts: list[str] = []
-    if before.excerpt and not after.excerpt:
-        parts.append("full body replaces the excerpt")
-    new_categories = [
-        c for c in after.categories if category_key(c) not in {category_key(b) for b in before.categories}
-    ]
-    if new_categories:
-        parts.append("adds categories " + ", ".join(new_categories))
-    new_tags = [t for t in after.tags if t.casefold() not in {b.casefold() for b in before.tags}]
-    if new_tags:
-        parts.append("adds tags " + ", ".join(new_tags))
+    parts = ["full body replaces the excerpt"] if before.excerpt and not after.excerpt else []
+    parts += _additions("categories", after.categories, before.categories, category_key)
+    parts += _additions("tags", after.tags, before.tags, str.casefold)
     filled = [
         f.name
         for f in fields(Tip)
@@ -252,29 +252,34 @@ def plan_import(existing: Sequence[Tip], incoming: Sequence[Tip], update: bool) 
         candidates = sorted({*by_id.get(tip.id, ()), *by_title.get(title_key(tip.title), ())})
         index = next((i for i in candidates if same_tip(pool[i], tip)), None)
         if index is None:
-            new_id = _free_id(tip.id, taken)
-            taken.add(new_id)
-            notes = [
-                "excerpt" if tip.excerpt else "",
-                f"id {tip.id} is taken" if new_id != tip.id else "",
-            ]
-            note = "; ".join(n for n in notes if n)
-            actions.append(Action("create", replace(tip, id=new_id), None, note))
+            actions.append(_create(tip, taken))
             continue
-        current = pool[index]
-        if _content(current) == _content(tip):
-            actions.append(Action("unchanged", tip, current, "already in the library"))
-            continue
-        merged = replace(merge_tips(current, tip), id=current.id, path=current.path)
-        if _content(merged) == _content(current):
-            actions.append(Action("skip", tip, current, "exists; differs, but has nothing to add"))
-        elif not update:
-            actions.append(Action("skip", tip, current, "exists; use --update"))
-        else:
-            kind: Kind = "update" if current.excerpt and not merged.excerpt else "merge"
-            actions.append(Action(kind, merged, current, describe(current, merged)))
-            pool[index] = merged
+        action = _meet(pool[index], tip, update)
+        actions.append(action)
+        if action.writes:
+            pool[index] = action.tip
     return actions
+
+
+def _create(tip: Tip, taken: set[str]) -> Action:
+    """A new tip, under a free id (noted when its own was taken)."""
+    new_id = _free_id(tip.id, taken)
+    taken.add(new_id)
+    notes = ["excerpt" if tip.excerpt else "", f"id {tip.id} is taken" if new_id != tip.id else ""]
+    return Action("create", replace(tip, id=new_id), None, "; ".join(n for n in notes if n))
+
+
+def _meet(current: Tip, tip: Tip, update: bool) -> Action:
+    """What an incoming tip does to the library's tip it matched."""
+    if _content(current) == _content(tip):
+        return Action("unchanged", tip, current, "already in the library")
+    merged = replace(merge_tips(current, tip), id=current.id, path=current.path)
+    if _content(merged) == _content(current):
+        return Action("skip", tip, current, "exists; differs, but has nothing to add")
+    if not update:
+        return Action("skip", tip, current, "exists; use --update")
+    kind: Kind = "update" if current.excerpt and not merged.excerpt else "merge"
+    return Action(kind, merged, current, describe(current, merged))
 
 
 # --- writing ------------------------------------------------------------------------------

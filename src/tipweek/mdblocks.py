@@ -60,31 +60,43 @@ def _blocks(tokens: list[Any], i: int, closing: str | None) -> tuple[list[Block]
     return out, i
 
 
+_OPENS = {"strong_open": "b", "em_open": "i", "link_open": "u"}
+_CLOSES = {"strong_close", "em_close", "link_close"}
+
+
 def _spans(children: list[Any]) -> list[Span]:
     spans: list[Span] = []
     style: list[str] = []
     href: list[str] = []
     for tok in children:
         kind = tok.type
-        if kind in ("text", "html_inline"):
-            spans.append([tok.content, "".join(style)])
-        elif kind == "code_inline":
-            spans.append([tok.content, "".join(style) + "c"])
-        elif kind in ("softbreak", "hardbreak"):
-            spans.append([" " if kind == "softbreak" else "\n", ""])
-        elif kind == "strong_open":
-            style.append("b")
-        elif kind == "em_open":
-            style.append("i")
-        elif kind == "link_open":
-            style.append("u")
-            href.append(str(tok.attrs.get("href", "")))
-        elif kind in ("strong_close", "em_close", "link_close") and style:
+        if kind in _OPENS:
+            style.append(_OPENS[kind])
+            if kind == "link_open":
+                href.append(str(tok.attrs.get("href", "")))
+        elif kind in _CLOSES and style:
             style.pop()
             if kind == "link_close" and href:
                 url = href.pop()
+                # A link shows its address after its text, unless the text is the address.
                 if url and not (spans and spans[-1][0] == url):
                     spans.append([f" ({url})", ""])
-        elif kind == "image":
-            spans.append([f"[{tok.content or 'image'}]", ""])
+        else:
+            span = _leaf(tok, "".join(style))
+            if span is not None:
+                spans.append(span)
     return spans
+
+
+def _leaf(tok: Any, style: str) -> Span | None:
+    """The span for a token that holds text, in the current style; None for any other."""
+    kind = tok.type
+    if kind in ("text", "html_inline"):
+        return [tok.content, style]
+    if kind == "code_inline":
+        return [tok.content, style + "c"]
+    if kind in ("softbreak", "hardbreak"):
+        return [" " if kind == "softbreak" else "\n", ""]
+    if kind == "image":
+        return [f"[{tok.content or 'image'}]", ""]
+    return None

@@ -42,35 +42,44 @@ def _spans(spans: Sequence[Sequence[str]]) -> Text:
     return text
 
 
-def _blocks(blocks: Sequence[Any], indent: int = 0) -> list[RenderableType]:
+def _heading(block: Sequence[Any]) -> RenderableType:
+    heading = _spans(block[2])
+    heading.stylize("bold underline" if block[1] <= 2 else "bold")
+    return heading
+
+
+def _list(block: Sequence[Any]) -> RenderableType:
+    bullets = block[0] == "ul"
+    items = block[1] if bullets else block[2]
+    start = 1 if bullets else block[1]
+    table = Table.grid(padding=(0, 1))
+    table.add_column(no_wrap=True, style=ACCENT)
+    table.add_column()
+    for n, item in enumerate(items, start):
+        table.add_row("•" if bullets else f"{n}.", Group(*_blocks(item)))
+    return table
+
+
+#: How each kind of block (see `mdblocks.parse`) is drawn in the terminal.
+_BLOCKS: dict[str, Callable[[Sequence[Any]], RenderableType]] = {
+    "p": lambda block: _spans(block[1]),
+    "h": _heading,
+    "ul": _list,
+    "ol": _list,
+    "quote": lambda block: Padding(Group(*_blocks(block[1])), (0, 0, 0, 2), style="italic"),
+    "code": lambda block: Padding(Text(clean(block[1]), style="magenta"), (0, 0, 0, 2)),
+    "hr": lambda block: Rule(style="dim"),
+}
+
+
+def _blocks(blocks: Sequence[Any]) -> list[RenderableType]:
+    """The blocks drawn one after another, a blank line between them."""
     out: list[RenderableType] = []
     for block in blocks:
-        kind = block[0]
-        if kind == "p":
-            out.append(_spans(block[1]))
-        elif kind == "h":
-            heading = _spans(block[2])
-            heading.stylize("bold underline" if block[1] <= 2 else "bold")
-            out.append(heading)
-        elif kind in ("ul", "ol"):
-            items = block[1] if kind == "ul" else block[2]
-            start = 1 if kind == "ul" else block[1]
-            table = Table.grid(padding=(0, 1))
-            table.add_column(no_wrap=True, style=ACCENT)
-            table.add_column()
-            for n, item in enumerate(items, start):
-                table.add_row("•" if kind == "ul" else f"{n}.", Group(*_blocks(item)))
-            out.append(table)
-        elif kind == "quote":
-            out.append(Padding(Group(*_blocks(block[1])), (0, 0, 0, 2), style="italic"))
-        elif kind == "code":
-            out.append(Padding(Text(clean(block[1]), style="magenta"), (0, 0, 0, 2)))
-        elif kind == "hr":
-            out.append(Rule(style="dim"))
-        out.append(Text(""))
-    if out:
-        out.pop()
-    return out
+        layout = _BLOCKS.get(block[0])
+        if layout is not None:
+            out += [layout(block), Text("")]
+    return out[:-1]
 
 
 def body_renderable(tip: Tip, blocks: Sequence[Any] | None = None) -> RenderableType:

@@ -112,46 +112,54 @@ def _edit_new(st: State, fields: dict[str, Any], target: LibrarySource, preferre
         return tip
 
 
+TitleOpt = Annotated[str | None, typer.Option("--title", "-t", help="The tip's title.")]
+WeekDateOpt = Annotated[
+    str | None,
+    typer.Option("--date", "-d", help="Make it the tip of that week: 2026-06-24, 6/24/26, 'next monday'…"),
+]
+CategoriesOpt = Annotated[
+    list[str] | None, typer.Option("--category", "-c", help="A category (repeatable; at least one).")
+]
+TakeawayOpt = Annotated[str | None, typer.Option("--takeaway", help="The tip in one sentence.")]
+SummaryOpt = Annotated[str | None, typer.Option("--summary", help="A short summary for lists.")]
+TagOpt = Annotated[list[str] | None, typer.Option("--tag", help="A tag (repeatable).")]
+BodyOpt = Annotated[str | None, typer.Option("--body", "-b", help="The tip's text (Markdown).")]
+BodyFileOpt = Annotated[
+    str | None,
+    typer.Option("--body-file", metavar="FILE", help="Read the body from a file, or from stdin with '-'."),
+]
+EditOpt = Annotated[
+    bool,
+    typer.Option(
+        "--edit", "-e", help="Write the tip in your editor ($VISUAL or $EDITOR), starting from a template."
+    ),
+]
+CopyOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--from",
+        metavar="ID",
+        help="Start from a copy of this tip (keeping its id, so that your copy replaces a bundled tip).",
+    ),
+]
+#: Fields a copy (`--from`) fills when the command line left them empty.
+_COPIED = ("title", "date", "categories", "tags", "takeaway", "summary", "body", "author", "source")
+
+
 @command()
 def add(
     ctx: typer.Context,
-    title: Annotated[str | None, typer.Option("--title", "-t", help="The tip's title.")] = None,
-    date: Annotated[
-        str | None,
-        typer.Option(
-            "--date", "-d", help="Make it the tip of that week: 2026-06-24, 6/24/26, 'next monday'…"
-        ),
-    ] = None,
-    category: Annotated[
-        list[str] | None, typer.Option("--category", "-c", help="A category (repeatable; at least one).")
-    ] = None,
-    takeaway: Annotated[str | None, typer.Option("--takeaway", help="The tip in one sentence.")] = None,
-    summary: Annotated[str | None, typer.Option("--summary", help="A short summary for lists.")] = None,
-    tag: Annotated[list[str] | None, typer.Option("--tag", help="A tag (repeatable).")] = None,
-    body: Annotated[str | None, typer.Option("--body", "-b", help="The tip's text (Markdown).")] = None,
-    body_file: Annotated[
-        str | None,
-        typer.Option(
-            "--body-file", metavar="FILE", help="Read the body from a file, or from stdin with '-'."
-        ),
-    ] = None,
+    title: TitleOpt = None,
+    date: WeekDateOpt = None,
+    category: CategoriesOpt = None,
+    takeaway: TakeawayOpt = None,
+    summary: SummaryOpt = None,
+    tag: TagOpt = None,
+    body: BodyOpt = None,
+    body_file: BodyFileOpt = None,
     into: IntoOpt = None,
-    edit: Annotated[
-        bool,
-        typer.Option(
-            "--edit",
-            "-e",
-            help="Write the tip in your editor ($VISUAL or $EDITOR), starting from a template.",
-        ),
-    ] = False,
-    copy_of: Annotated[
-        str | None,
-        typer.Option(
-            "--from",
-            metavar="ID",
-            help="Start from a copy of this tip (keeping its id, so that your copy replaces a bundled tip).",
-        ),
-    ] = None,
+    edit: EditOpt = False,
+    copy_of: CopyOfOpt = None,
 ) -> None:
     """Add a tip to your library and print its id.
 
@@ -168,14 +176,36 @@ def add(
         tip add --edit --category Empathy          write it in your editor
         tip add --edit --from explain-the-wait     your own version of a bundled tip
     """
-    from tipweek import authoring
     from tipweek.library import write_tip
 
     st = state(ctx)
     target = target_library(st, into)
+    fields = _fields(st, title, date, category, takeaway, summary, tag, body, body_file)
+    preferred = _copy_from(st, fields, copy_of) if copy_of else ""
+    tip = _edit_new(st, fields, target, preferred) if edit else _new_from_fields(fields, target, preferred)
+    path = write_tip(target, tip)
+    shadowed = st.store.get_exact(tip.id)
+    if shadowed is not None and shadowed.path and Path(shadowed.path) != path:
+        report(f"'{tip.id}' now also exists in {shadowed.path}; the library read last wins", kind="note")
+    err_console().print(f"added {path}", markup=False, highlight=False, soft_wrap=True)
+    typer.echo(tip.id)
+
+
+def _fields(
+    st: State,
+    title: str | None,
+    date: str | None,
+    category: list[str] | None,
+    takeaway: str | None,
+    summary: str | None,
+    tag: list[str] | None,
+    body: str | None,
+    body_file: str | None,
+) -> dict[str, Any]:
+    """The tip's fields as the options give them (empty where they are missing)."""
     if body is not None and body_file is not None:
         raise BadInput("give either --body or --body-file, not both")
-    fields: dict[str, Any] = {
+    return {
         "title": (title or "").strip(),
         "date": st.date(date) if date else None,
         "categories": [c.strip() for c in category or [] if c.strip()],
@@ -184,33 +214,32 @@ def add(
         "summary": summary or "",
         "body": _read_body_file(body_file) if body_file is not None else (body or ""),
     }
-    preferred = ""
-    if copy_of:
-        from tipweek.store import find_tip
 
-        original = find_tip(st.store, copy_of)
-        preferred = original.id
-        for key in ("title", "date", "categories", "tags", "takeaway", "summary", "body", "author", "source"):
-            if not fields.get(key):
-                fields[key] = getattr(original, key)
-    if edit:
-        tip = _edit_new(st, fields, target, preferred)
-    else:
-        missing = [key for key in REQUIRED if not str(fields[key]).strip() or fields[key] == []]
-        if missing and not interactive():
-            raise BadInput(
-                "missing " + ", ".join(REQUIRED[k] for k in missing),
-                hint="give them as options, use --edit, or run `tip add` in a terminal to be asked",
-            )
-        _ask_missing(fields, missing)
-        tip = authoring.build_tip(fields)
-        tip = tip.with_changes(id=authoring.choose_id(tip, _target_tips(target), preferred))
-    path = write_tip(target, tip)
-    shadowed = st.store.get_exact(tip.id)
-    if shadowed is not None and shadowed.path and Path(shadowed.path) != path:
-        report(f"'{tip.id}' now also exists in {shadowed.path}; the library read last wins", kind="note")
-    err_console().print(f"added {path}", markup=False, highlight=False, soft_wrap=True)
-    typer.echo(tip.id)
+
+def _copy_from(st: State, fields: dict[str, Any], copy_of: str) -> str:
+    """Fill the fields left empty from the tip `copy_of`; returns its id, which the copy keeps."""
+    from tipweek.store import find_tip
+
+    original = find_tip(st.store, copy_of)
+    for key in _COPIED:
+        if not fields.get(key):
+            fields[key] = getattr(original, key)
+    return original.id
+
+
+def _new_from_fields(fields: dict[str, Any], target: LibrarySource, preferred: str) -> Tip:
+    """The tip the options describe, asking for what is missing when someone can answer."""
+    from tipweek import authoring
+
+    missing = [key for key in REQUIRED if not str(fields[key]).strip() or fields[key] == []]
+    if missing and not interactive():
+        raise BadInput(
+            "missing " + ", ".join(REQUIRED[k] for k in missing),
+            hint="give them as options, use --edit, or run `tip add` in a terminal to be asked",
+        )
+    _ask_missing(fields, missing)
+    tip = authoring.build_tip(fields)
+    return tip.with_changes(id=authoring.choose_id(tip, _target_tips(target), preferred))
 
 
 @command()

@@ -22,6 +22,7 @@ from tipweek.cli.app import (
 
 if TYPE_CHECKING:
     from tipweek.cli.app import State
+    from tipweek.mail import Outgoing
     from tipweek.model import Tip
 
 TipArg = Annotated[
@@ -52,6 +53,28 @@ SubjectOpt = Annotated[
     ),
 ]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite the output file if it exists.")]
+FormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        metavar="F",
+        help="eml, html, text, markdown, json, fortune, svg or atom; default: from the -o extension "
+        "(eml if none), or text on stdout.",
+    ),
+]
+OutputOpt = Annotated[
+    Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to this file instead of stdout.")
+]
+BccOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--bcc", metavar="ADDR", help="Blind copy (repeatable): in the envelope, never in the headers."
+    ),
+]
+ResendOpt = Annotated[
+    bool,
+    typer.Option("--force", help="Send even if the log shows this tip already went to these recipients."),
+]
 
 
 def _select(
@@ -100,19 +123,8 @@ def _write_stdout(data: bytes) -> None:
 def export(
     ctx: typer.Context,
     tip_id: TipArg = None,
-    fmt: Annotated[
-        str | None,
-        typer.Option(
-            "--format",
-            metavar="F",
-            help="eml, html, text, markdown, json, fortune, svg or atom; default: from the -o extension "
-            "(eml if none), or text on stdout.",
-        ),
-    ] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", metavar="FILE", help="Write to this file instead of stdout."),
-    ] = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
     force: ForceOpt = False,
     to: ToOpt = None,
     cc: CcOpt = None,
@@ -166,19 +178,11 @@ def send(
     tip_id: TipArg = None,
     to: ToOpt = None,
     cc: CcOpt = None,
-    bcc: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--bcc", metavar="ADDR", help="Blind copy (repeatable): in the envelope, never in the headers."
-        ),
-    ] = None,
+    bcc: BccOpt = None,
     sender: FromOpt = None,
     subject: SubjectOpt = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the message; send nothing.")] = False,
-    force: Annotated[
-        bool,
-        typer.Option("--force", help="Send even if the log shows this tip already went to these recipients."),
-    ] = False,
+    force: ResendOpt = False,
     date: DateOpt = None,
     category: CategoryOpt = None,
     since: SinceOpt = None,
@@ -200,32 +204,33 @@ def send(
         tip send greet --to team@example.org --subject 'This week: {title}'
         tip send --category empathy --limit 3 --to team@example.org
     """
-    from dataclasses import replace
-
     from tipweek import mail
     from tipweek.exporters import ExportOptions
 
     st = state(ctx)
     tips, digest, label = _select(st, tip_id, date, category, since, until, limit)
-    options = replace(
-        ExportOptions.from_config(
-            st.config, subject=subject, sender=sender, to=to or (), cc=cc or (), digest=digest, label=label
-        ),
+    options = ExportOptions.from_config(
+        st.config,
+        subject=subject,
+        sender=sender,
+        to=to or (),
+        cc=cc or (),
+        digest=digest,
+        label=label,
         unsent=False,
     )
     outgoing = mail.prepare(tips, options, bcc or (), log_path=st.paths.send_log)
     if dry_run:
-        _write_stdout(outgoing.preview())
-        if outgoing.repeat:
-            report(outgoing.repeat, kind="warning")
-        typer.echo(
-            f"dry run: nothing sent; would send {outgoing.what} to {len(outgoing.recipients)} recipient(s): "
-            + ", ".join(outgoing.recipients),
-            err=True,
-        )
+        _show_dry_run(outgoing)
         return
     if outgoing.repeat and not force:
         _confirm_repeat(outgoing.repeat)
+    _deliver(st, outgoing)
+
+
+def _deliver(st: State, outgoing: Outgoing) -> None:
+    from tipweek import mail
+
     delivery = mail.deliver(
         outgoing.message,
         outgoing.recipients,
@@ -237,6 +242,18 @@ def send(
     typer.echo(f"sent {outgoing.what} to {len(delivery.accepted)} recipient(s)")
     if delivery.log_error:
         report(delivery.log_error, kind="warning", hint="the message was sent")
+
+
+def _show_dry_run(outgoing: Outgoing) -> None:
+    """The message on stdout, and on stderr what would happen."""
+    _write_stdout(outgoing.preview())
+    if outgoing.repeat:
+        report(outgoing.repeat, kind="warning")
+    typer.echo(
+        f"dry run: nothing sent; would send {outgoing.what} to {len(outgoing.recipients)} recipient(s): "
+        + ", ".join(outgoing.recipients),
+        err=True,
+    )
 
 
 def _confirm_repeat(repeat: str) -> None:

@@ -46,6 +46,7 @@ class ExportOptions:
         cc: Sequence[str] = (),
         digest: bool = False,
         label: str = "",
+        unsent: bool = True,
     ) -> ExportOptions:
         """Command-line values first, then the config's `[export]` table, then the defaults."""
         return cls(
@@ -56,6 +57,7 @@ class ExportOptions:
             cc=tuple(cc),
             digest=digest,
             label=label,
+            unsent=unsent,
         )
 
     @property

@@ -6,7 +6,7 @@ takeaway is boxed so it stands out in any mail reader, and lists keep hanging in
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from tipweek.exporters._shared import WIDTH, meta
@@ -55,42 +55,58 @@ def _prefixed(lines: list[str], first: str, rest: str) -> list[str]:
     return [(first if i == 0 else rest) + line if line else line for i, line in enumerate(lines)]
 
 
+def _heading(block: Sequence[Any], width: int) -> list[str]:
+    lines = _paragraph(block[2], width)
+    return [*lines, ("=" if block[1] <= 1 else "-") * min(width, max(len(x) for x in lines))]
+
+
+def _list(block: Sequence[Any], width: int) -> list[str]:
+    """Items with hanging indents under their marks (`-` or `1.`)."""
+    bullets = block[0] == "ul"
+    items = block[1] if bullets else block[2]
+    start = 1 if bullets else block[1]
+    marks = ["-" if bullets else f"{n}." for n in range(start, start + len(items))]
+    pad = max(len(m) for m in marks) + 1 if marks else 2
+    lines: list[str] = []
+    for mark, item in zip(marks, items, strict=True):
+        inner = blocks_text(item, width - pad)
+        # Tight lists read better without blank lines between items.
+        if not any(b[0] in ("ul", "ol") for b in item) and len(item) == 1:
+            inner = [x for x in inner if x]
+        lines += _prefixed(inner, mark.ljust(pad), " " * pad)
+    return lines
+
+
+def _code(block: Sequence[Any], width: int) -> list[str]:
+    lines: list[str] = []
+    for raw in clean(block[1]).split("\n"):
+        code = raw.rstrip()
+        lines += wrap(code, width, "    ", "      ") if len(code) + 4 > width else [f"    {code}"]
+    return lines
+
+
+#: How each kind of block (see `mdblocks.parse`) becomes lines of a given width.
+_BLOCKS: dict[str, Callable[[Sequence[Any], int], list[str]]] = {
+    "p": lambda block, width: _paragraph(block[1], width),
+    "h": _heading,
+    "ul": _list,
+    "ol": _list,
+    "quote": lambda block, width: [f"> {x}" if x else ">" for x in blocks_text(block[1], width - 2)],
+    "code": _code,
+    "hr": lambda block, width: ["* * *".center(width).rstrip()],
+}
+
+
 def blocks_text(blocks: Sequence[Any], width: int = WIDTH) -> list[str]:
     """Lines for a parsed Markdown body (see `mdblocks.parse`), blank lines between blocks."""
     out: list[str] = []
     for block in blocks:
-        kind = block[0]
-        if kind == "p":
-            lines = _paragraph(block[1], width)
-        elif kind == "h":
-            lines = _paragraph(block[2], width)
-            lines.append(("=" if block[1] <= 1 else "-") * min(width, max(len(x) for x in lines)))
-        elif kind in ("ul", "ol"):
-            items = block[1] if kind == "ul" else block[2]
-            start = 1 if kind == "ul" else block[1]
-            marks = ["-" if kind == "ul" else f"{n}." for n in range(start, start + len(items))]
-            pad = max(len(m) for m in marks) + 1 if marks else 2
-            lines = []
-            for mark, item in zip(marks, items, strict=True):
-                inner = blocks_text(item, width - pad)
-                # Tight lists read better without blank lines between items.
-                if not any(b[0] in ("ul", "ol") for b in item) and len(item) == 1:
-                    inner = [x for x in inner if x]
-                lines += _prefixed(inner, mark.ljust(pad), " " * pad)
-        elif kind == "quote":
-            lines = [f"> {x}" if x else ">" for x in blocks_text(block[1], width - 2)]
-        elif kind == "code":
-            lines = []
-            for raw in clean(block[1]).split("\n"):
-                code = raw.rstrip()
-                lines += wrap(code, width, "    ", "      ") if len(code) + 4 > width else [f"    {code}"]
-        elif kind == "hr":
-            lines = ["* * *".center(width).rstrip()]
-        else:
+        layout = _BLOCKS.get(block[0])
+        if layout is None:
             continue
         if out:
             out.append("")
-        out += lines
+        out += layout(block, width)
     return out
 
 
