@@ -1,16 +1,24 @@
-"""Rotation and scheduling rules, on an in-memory store."""
+"""Rotation and scheduling rules: a contract both stores keep, the SQLite index (in memory,
+as the fallback builds it) and the plain `MemoryStore`."""
 
 import datetime as dt
 import itertools
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tipweek.errors import NotFound
+from tipweek.index import memory_index
+from tipweek.library import LibrarySource, write_tip
 from tipweek.model import Tip
 from tipweek.select import random_tip, rotation_position, schedule, tip_for_day, tip_for_week
 from tipweek.store import MemoryStore
+
+MakeStore = Callable[[Iterable[Tip]], Any]  # a Store
 
 
 def tip(id: str, date: str | None = None, cats: tuple[str, ...] = ("Empathy",)) -> Tip:
@@ -26,35 +34,56 @@ def tip(id: str, date: str | None = None, cats: tuple[str, ...] = ("Empathy",)) 
 UNDATED = [tip(f"tip-{n:02d}") for n in range(7)]
 
 
-def test_a_tip_dated_in_the_week_wins_newest_first() -> None:
-    store = MemoryStore([*UNDATED, tip("tue", "2026-11-24"), tip("thu", "2026-11-26")])
+@pytest.fixture(params=["index", "memory"])
+def make(request: pytest.FixtureRequest, tmp_path: Path) -> Iterable[MakeStore]:
+    """A store over the given tips: written to a library and indexed, or held in a list."""
+    if request.param == "memory":
+        yield MemoryStore
+        return
+    opened = []
+
+    def indexed(tips: Iterable[Tip]) -> Any:
+        source = LibrarySource("test", tmp_path / f"library-{len(opened)}", writable=True)
+        source.path.mkdir()
+        for t in tips:
+            write_tip(source, t)
+        opened.append(memory_index([source]))
+        return opened[-1]
+
+    yield indexed
+    for index in opened:
+        index.close()
+
+
+def test_a_tip_dated_in_the_week_wins_newest_first(make: MakeStore) -> None:
+    store = make([*UNDATED, tip("tue", "2026-11-24"), tip("thu", "2026-11-26")])
     pick = tip_for_week(store, dt.date(2026, 11, 23))
     assert (pick.tip.id, pick.scheduled) == ("thu", True)
     assert (pick.start, pick.end) == (dt.date(2026, 11, 23), dt.date(2026, 11, 29))
 
 
-def test_future_tip_is_the_whole_weeks_tip_from_monday() -> None:
-    store = MemoryStore([*UNDATED, tip("later", "2026-11-27")])
+def test_future_tip_is_the_whole_weeks_tip_from_monday(make: MakeStore) -> None:
+    store = make([*UNDATED, tip("later", "2026-11-27")])
     assert tip_for_week(store, dt.date(2026, 11, 23)).tip.id == "later"  # Monday, before its date
 
 
-def test_today_never_shows_a_tip_before_its_date() -> None:
-    store = MemoryStore([tip("old", "2026-01-01"), tip("later", "2026-11-27")])
+def test_today_never_shows_a_tip_before_its_date(make: MakeStore) -> None:
+    store = make([tip("old", "2026-01-01"), tip("later", "2026-11-27")])
     for day in range(20, 27):
         assert tip_for_day(store, dt.date(2026, 11, day)).tip.id == "old"
     assert tip_for_day(store, dt.date(2026, 11, 27)).tip.id == "later"
 
 
-def test_rotation_skips_future_tips() -> None:
-    store = MemoryStore([*UNDATED, tip("future", "2030-01-01")])
+def test_rotation_skips_future_tips(make: MakeStore) -> None:
+    store = make([*UNDATED, tip("future", "2030-01-01")])
     seen = {tip_for_week(store, dt.date(2026, 1, 5) + dt.timedelta(weeks=n)).tip.id for n in range(50)}
     assert "future" not in seen
     assert seen == {t.id for t in UNDATED}
 
 
-def test_rotation_is_deterministic_and_independent_of_input_order() -> None:
-    a = MemoryStore(UNDATED)
-    b = MemoryStore(list(reversed(UNDATED)))
+def test_rotation_is_deterministic_and_independent_of_input_order(make: MakeStore) -> None:
+    a = make(UNDATED)
+    b = make(list(reversed(UNDATED)))
     days = [dt.date(2026, 3, 1) + dt.timedelta(days=n) for n in range(30)]
     assert [tip_for_day(a, d).tip.id for d in days] == [tip_for_day(b, d).tip.id for d in days]
 
@@ -77,17 +106,17 @@ def test_no_repeats_within_a_cycle_and_none_back_to_back(size: int, start: int, 
         assert all(a != b for a, b in itertools.pairwise(picks))
 
 
-def test_category_filter_and_no_tip() -> None:
-    store = MemoryStore([tip("a", cats=("Teamwork",)), tip("b", cats=("Empathy",))])
+def test_category_filter_and_no_tip(make: MakeStore) -> None:
+    store = make([tip("a", cats=("Teamwork",)), tip("b", cats=("Empathy",))])
     assert tip_for_week(store, dt.date(2026, 1, 5), "teamwork").tip.id == "a"
     with pytest.raises(NotFound):
         tip_for_week(store, dt.date(2026, 1, 5), "healthcare")
     with pytest.raises(NotFound):
-        tip_for_day(MemoryStore([]), dt.date(2026, 1, 5))
+        tip_for_day(make([]), dt.date(2026, 1, 5))
 
 
-def test_schedule_lists_consecutive_weeks() -> None:
-    store = MemoryStore([*UNDATED, tip("snow", "2026-12-08")])
+def test_schedule_lists_consecutive_weeks(make: MakeStore) -> None:
+    store = make([*UNDATED, tip("snow", "2026-12-08")])
     picks = schedule(store, dt.date(2026, 11, 25), 4)
     assert [p.start for p in picks] == [dt.date(2026, 11, 23) + dt.timedelta(weeks=n) for n in range(4)]
     assert [p.scheduled for p in picks] == [False, False, True, False]
@@ -95,13 +124,13 @@ def test_schedule_lists_consecutive_weeks() -> None:
     assert len({p.tip.id for p in picks}) == 4
 
 
-def test_schedule_stops_at_the_end_of_the_calendar() -> None:
-    assert len(schedule(MemoryStore(UNDATED), dt.date(9999, 12, 20), 5)) == 2
+def test_schedule_stops_at_the_end_of_the_calendar(make: MakeStore) -> None:
+    assert len(schedule(make(UNDATED), dt.date(9999, 12, 20), 5)) == 2
 
 
-def test_random_never_picks_a_future_tip() -> None:
+def test_random_never_picks_a_future_tip(make: MakeStore) -> None:
     import random
 
-    store = MemoryStore([tip("past", "2026-01-01"), tip("future", "2027-01-01")])
+    store = make([tip("past", "2026-01-01"), tip("future", "2027-01-01")])
     rng = random.Random(1)
     assert {random_tip(store, dt.date(2026, 11, 25), rng=rng).id for _ in range(30)} == {"past"}

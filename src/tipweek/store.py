@@ -1,7 +1,9 @@
 """The read interface every command uses, and a plain in-memory implementation of it.
 
-`index.Index` implements the same interface over SQLite so that commands stay fast on big
-libraries; `MemoryStore` serves when the index cannot be used and in tests.
+`index.Index` implements it over SQLite, and is what every command reads: from the cache
+folder, or held in memory (`index.memory_index`) when the cache cannot be used.
+`MemoryStore` is the same contract over a list of tips, for callers that hold tips rather
+than a library; the rotation tests run against both.
 """
 
 from __future__ import annotations

@@ -80,7 +80,6 @@ END;
 def connect(path: Path | str) -> sqlite3.Connection:
     """A connection in autocommit mode (transactions are explicit) whose rows read by name."""
     db = sqlite3.connect(str(path), timeout=15, isolation_level=None, check_same_thread=False)
-    db.isolation_level = None
     db.row_factory = sqlite3.Row
     db.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
     return db
