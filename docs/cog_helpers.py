@@ -56,3 +56,21 @@ def commands() -> list[str]:
         names.append(name)
         names.extend(f"{name} {sub}" for sub in getattr(command, "commands", {}))
     return names
+
+
+def payload_sketch(kind: str, width: int = 70) -> str:
+    """`tip post week --kind KIND --dry-run` with long strings shortened, for the README."""
+    import json
+
+    def shorten(value: object) -> object:
+        if isinstance(value, str):
+            return value if len(value) <= width else value[: width - 1] + "…"
+        if isinstance(value, list):
+            kept = [shorten(v) for v in value[:6]]
+            return kept + ([f"… {len(value) - 6} more"] if len(value) > 6 else [])
+        if isinstance(value, dict):
+            return {k: shorten(v) for k, v in value.items()}
+        return value
+
+    data = json.loads(tip("post", "week", "--kind", kind, "--dry-run"))
+    return json.dumps(shorten(data), ensure_ascii=False, indent=2)

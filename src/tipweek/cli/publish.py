@@ -88,7 +88,7 @@ def post(
         tip post week --kind slack --dry-run        the Slack message, without any config
         tip post today --kind teams --dry-run
         tip post --to front-desk                    this week's tip to [channels.front-desk]
-        tip post greet --to front-desk --to leads --force
+        tip post let-them --to front-desk --to leads --force
     """
     from tipweek import chat
     from tipweek.errors import TipError

@@ -18,7 +18,7 @@ from tipweek.site.writer import Page, page_key, write_pages
 from tipweek.text import category_key, one_line
 
 #: Bump when the pages' HTML changes, so every page is rendered again after an upgrade.
-SITE_FORMAT = 1
+SITE_FORMAT = 2
 
 
 @dataclass(frozen=True)

@@ -197,7 +197,7 @@ def list_page(
     here: Here, heading: str, tips: Sequence[Tip], paths: Sequence[str], index: int, feed: str = ""
 ) -> str:
     """One page of a paginated list of teasers (a category or a year)."""
-    feed_link = f' <a class="feed" href="{here.to(feed)}">Atom feed</a>' if feed else ""
+    feed_link = f' · <a class="feed" href="{here.to(feed)}">Atom feed</a>' if feed else ""
     count = f"Page {index + 1} of {len(paths)}" if len(paths) > 1 else f"{len(tips)} tips"
     intro = f'<p class="lead">{esc(count)}{feed_link}</p>'
     body = "".join(teaser(here, t) for t in tips)
