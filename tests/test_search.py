@@ -54,8 +54,10 @@ def ids(run: Run, *query: str) -> list[str]:
     return [t["id"] for t in json.loads(result.stdout)]
 
 
-def test_all_words_must_match(lib: Library, run: Run) -> None:
-    assert ids(run, "angry", "caller") == ["calm-an-angry-caller"]
+def test_every_word_is_optional_and_more_matched_words_rank_first(lib: Library, run: Run) -> None:
+    assert ids(run, "angry", "caller") == ["calm-an-angry-caller", "cafe-counter-regulars"]
+    assert ids(run, "angry", "caller", "--all") == ["calm-an-angry-caller"]
+    assert ids(run, "lighthouse", "regulars") == ["cafe-counter-regulars"]  # unknown words do no harm
 
 
 def test_title_match_ranks_above_body_match(lib: Library, run: Run) -> None:
@@ -71,7 +73,9 @@ def test_phrases(lib: Library, run: Run) -> None:
 
 def test_prefix_or_and_exclusion(lib: Library, run: Run) -> None:
     assert ids(run, "regul*") == ["cafe-counter-regulars"]
-    assert set(ids(run, "refunds", "OR", "apology")) == {"refunds-without-questions", "own-the-mistake"}
+    assert {"refunds-without-questions", "own-the-mistake"} <= set(ids(run, "refunds", "OR", "apology"))
+    assert ids(run, "caller", "NOT", "angry") == ["cafe-counter-regulars"]
+    assert ids(run, "+angry", "caller") == ["calm-an-angry-caller"]
     assert ids(run, "caller", "-angry") == ["cafe-counter-regulars"]
     assert ids(run, "-angry", "caller") == ["cafe-counter-regulars"]
     assert ids(run, "caller", "-hold", "-cash", "-nope") == ["calm-an-angry-caller", "cafe-counter-regulars"]
@@ -108,11 +112,70 @@ def test_text_output_highlights_and_json_adds_score(lib: Library, run: Run) -> N
     assert {"id", "title", "date", "categories", "body", "excerpt"} <= set(hit)
 
 
-def test_no_results_suggests_words(lib: Library, run: Run) -> None:
-    result = run("search", "apolgy")
+def test_a_typo_is_corrected_and_stderr_says_so(lib: Library, run: Run) -> None:
+    result = run("search", "apolgy", "--json")
+    assert result.exit_code == 0
+    assert result.stderr == 'showing results for "apology"\n'
+    assert json.loads(result.stdout)[0]["id"] == "own-the-mistake"
+
+
+def test_no_results_suggests_frequent_words(lib: Library, run: Run) -> None:
+    lib.add("Another Caller", "2026-06-02", ("Phone & Email",), body="A caller on the phone.")
+    result = run("search", "+caler")  # a required word is never corrected
     assert result.exit_code == 1
-    assert "did you mean: apology" in result.stderr
+    assert result.stderr == "error: no tips match '+caler' (did you mean: caller?)\n"
     assert result.stdout == ""
+
+
+def test_stop_words_never_decide_a_result(lib: Library, run: Run) -> None:
+    # "for" and "the" are in other tips; only "refunds" says what the search is about.
+    assert ids(run, "what", "to", "do", "for", "the", "refunds") == ["refunds-without-questions"]
+    assert ids(run, "on") == ids(run, "on", "--all")  # a query of stop words only searches them
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("caller", "-n", "1"),
+        ("-n", "1", "caller"),
+        ("caller", "--limit=1"),
+        ("-n1", "caller"),
+        ("caller", "-c", "Phone & Email"),
+        ("caller", "--category", "phone-email", "-n", "5"),
+        ("--since", "2026-01-01", "caller", "--until", "2026-01-31"),
+    ],
+)
+def test_options_anywhere_among_the_words(lib: Library, run: Run, args: tuple[str, ...]) -> None:
+    assert ids(run, *args) == ["calm-an-angry-caller"]
+
+
+@pytest.mark.parametrize("args", [("-h",), ("refund", "-h"), ("--help", "refund")])
+def test_help_anywhere(lib: Library, run: Run, args: tuple[str, ...]) -> None:
+    result = run("search", *args)
+    assert result.exit_code == 0 and "Examples" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(("refund", "-n"), "requires an argument"), (("refund", "--limt", "2"), "No such option: --limt")],
+)
+def test_bad_options_are_usage_errors(lib: Library, run: Run, args: tuple[str, ...], message: str) -> None:
+    result = run("search", *args)
+    assert result.exit_code == 2 and message in result.stderr
+
+
+def test_snippets_are_plain_text_around_the_match(library: Library, run: Run) -> None:
+    body = (
+        "**Ana** took the call at the *front* desk.\n\n"
+        "- When someone is **furious**, stop talking.\n- Then `listen`.\n\n"
+        + " ".join(["Filler sentence about nothing much."] * 20)
+    )
+    library.add("A Story", "2026-01-06", body=body, tags=["furious callers"])
+    result = run("search", "furious", "--json")
+    snippet = json.loads(result.stdout)[0]["snippet"]
+    assert snippet.startswith("…When someone is furious, stop talking.")
+    assert not any(mark in snippet for mark in ("**", "`", "- ", "* ")) and "callers" not in snippet
+    assert len(snippet) < 200
 
 
 @pytest.mark.parametrize("query", ['"', "!!!", "'\"unbalanced", "-only", "...", "*"])
@@ -244,3 +307,41 @@ def test_a_library_folder_that_disappears_leaves_the_index(
     result = run("list", "--json")
     assert json.loads(result.stdout) == []
     assert result.stderr.splitlines() == [f"warning: library folder not found: {lib.root}"]
+
+
+@pytest.fixture
+def thesaurus_lib(library: Library, isolated: Path) -> Library:
+    library.add("Zorble Day", "2026-01-06", body="Plain words here.", tags=["zorble"])
+    library.add("Plain Day", "2026-01-13", body="A quaffle in the story, and a quaffle again.")
+    library.add("Other Day", "2026-01-20", body="Nothing to see.")
+    isolated.mkdir(parents=True, exist_ok=True)
+    (isolated / "mine.toml").write_text('version = 1\n[[group]]\nwords = ["zorble", "quaffle"]\n')
+    (isolated / "config.toml").write_text('synonyms = "mine.toml"\n')
+    return library
+
+
+def test_synonyms_count_for_less_than_the_word_typed(thesaurus_lib: Library, run: Run) -> None:
+    assert ids(run, "zorble") == ["zorble-day", "plain-day"]
+    assert ids(run, "quaffle") == ["plain-day", "zorble-day"]
+    hits = json.loads(run("search", "quaffle", "--json").stdout)
+    assert hits[0]["score"] > hits[1]["score"] > 0
+
+
+def test_synonyms_beside_a_library(thesaurus_lib: Library, run: Run, isolated: Path) -> None:
+    (isolated / "config.toml").unlink()
+    assert ids(run, "zorble") == ["zorble-day"]
+    (thesaurus_lib.root / "synonyms.toml").write_text(
+        'version = 1\n[[group]]\nwords = ["zorble", "quaffle"]\n'
+    )
+    assert ids(run, "zorble") == ["zorble-day", "plain-day"]
+    assert run("check").exit_code == 0  # the library's thesaurus is not a tip
+
+
+def test_a_broken_synonyms_file_is_skipped_with_one_warning(
+    thesaurus_lib: Library, run: Run, isolated: Path
+) -> None:
+    (isolated / "mine.toml").write_text("[[group]\n")
+    result = run("search", "zorble", "--json")
+    assert result.exit_code == 0
+    assert [t["id"] for t in json.loads(result.stdout)] == ["zorble-day"]
+    assert result.stderr.startswith("warning: synonyms file ") and result.stderr.count("\n") == 1

@@ -88,6 +88,7 @@ class Config(NamedTuple):
     sender: str = ""
     to: tuple[str, ...] = ()
     smtp: SmtpSettings = SmtpSettings()
+    synonyms: tuple[Path, ...] = ()  # trainers' thesaurus files, added to the bundled one
     site: SiteSettings = SiteSettings()
     channels: tuple[ChannelSettings, ...] = ()
 
@@ -113,6 +114,9 @@ def load_config(path: Path) -> Config:
         raise LibraryError(f"cannot read config file {path}: {exc}") from None
     libraries = data.get("libraries", [])
     _expect(libraries, list, "libraries", path)
+    synonyms = data.get("synonyms", [])
+    synonyms = [synonyms] if isinstance(synonyms, str) else synonyms
+    _expect(synonyms, list, "synonyms", path)
     bundled = data.get("bundled", True)
     _expect(bundled, bool, "bundled", path)
     export = data.get("export", {})
@@ -156,7 +160,14 @@ def load_config(path: Path) -> Config:
         smtp=settings,
         site=_site(data.get("site", {}), path),
         channels=_channels(data.get("channels", {}), path),
+        synonyms=tuple(_beside(path, str(p)) for p in synonyms),
     )
+
+
+def _beside(config_file: Path, value: str) -> Path:
+    """A path from the config file: `~` expanded, relative paths from the config's folder."""
+    found = Path(value).expanduser()
+    return found if found.is_absolute() else config_file.parent / found
 
 
 def _site(table: object, path: Path) -> SiteSettings:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tipweek.errors import LibraryError, NotFound, TipFileError
-from tipweek.fsutil import FileStat, walk_visible
+from tipweek.fsutil import FileStat, Listing, walk_visible
 from tipweek.model import Tip, TipValueError, tip_from_dict
 from tipweek.text import NotText, decode_text, slugify
 
@@ -84,10 +84,21 @@ def tip_id(path: Path) -> str:
     return match.group(1) if match else path.stem
 
 
+#: A library's own thesaurus (docs/synonyms.md): at the top of the folder, and not a tip.
+SYNONYMS_FILE = "synonyms.toml"
+
+
+def tip_files(root: Path | str, listing: Listing) -> list[FileStat]:
+    """The tip files of one listed folder of the library at `root`."""
+    if listing.folder != str(root):
+        return listing.files
+    return [f for f in listing.files if os.path.basename(f.path) != SYNONYMS_FILE]
+
+
 def scan(root: Path) -> Iterator[FileStat]:
     """Every visible `*.toml` file below `root`, without following links to folders (no loops)."""
     for listing in walk_visible(root, ".toml"):
-        yield from listing.files
+        yield from tip_files(root, listing)
 
 
 def _line_of(text: str, key: str) -> int | None:

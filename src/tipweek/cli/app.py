@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from tipweek.index import Index
     from tipweek.library import LibrarySource
     from tipweek.store import Filters
+    from tipweek.understand.thesaurus import Thesaurus
 
 
 class ExitCode(enum.IntEnum):
@@ -190,6 +191,17 @@ class State:
                 hint="run `tip check` for the full list",
             )
         return store
+
+    @cached_property
+    def thesaurus(self) -> Thesaurus:
+        """The bundled customer-service thesaurus and the trainers' own (see docs/synonyms.md)."""
+        from tipweek.searching import load_thesaurus, thesaurus_files
+
+        return load_thesaurus(
+            thesaurus_files(self.sources, self.config),
+            self.paths.cache_dir,
+            warn=lambda m: report(m, kind="warning"),
+        )
 
     def open_store(self, *, rebuild: bool = False) -> Index:
         """The one place the CLI opens the index; `close` releases it when the command ends."""

@@ -2,60 +2,109 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand
 
 from tipweek.cli.app import JsonOpt, PagerOpt, SinceOpt, UntilOpt, command, emit_json, state
 
-# Long options only, and unknown ones passed through, so that `-word` reaches the query.
-_SEARCH_SETTINGS = {"ignore_unknown_options": True, "help_option_names": ["--help"]}
+
+class WordsAndOptions(TyperCommand):
+    """Options anywhere among the query's words: `tip search refund -n 2` and `tip search -n 2
+    refund` alike. Anything that is not one of the command's own options is a word, so that
+    `-online` (a word to leave out) reaches the query; `--` ends the options."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        takes_value: dict[str, bool] = {}
+        for param in self.get_params(ctx):
+            for name in (*getattr(param, "opts", ()), *getattr(param, "secondary_opts", ())):
+                if name.startswith("-"):
+                    takes_value[name] = not getattr(param, "is_flag", False) and not param.count  # type: ignore[attr-defined]
+        options: list[str] = []
+        words: list[str] = []
+        rest = iter(args)
+        for arg in rest:
+            name = arg.split("=", 1)[0] if arg.startswith("--") else arg
+            if arg == "--":
+                words += list(rest)
+            elif name in takes_value:
+                options.append(arg)
+                if takes_value[name] and "=" not in arg:
+                    value = next(rest, None)
+                    if value is None:
+                        from typer._click.exceptions import BadOptionUsage
+
+                        raise BadOptionUsage(name, f"Option '{name}' requires an argument.", ctx)
+                    options.append(value)
+            elif arg[:2] in takes_value and takes_value[arg[:2]] and arg[2:].isdigit():
+                options.append(arg)  # -n2
+            elif arg.startswith("--") and len(arg) > 2:
+                options.append(arg)  # an unknown long option: reported as a usage error
+            else:
+                words.append(arg)
+        return super().parse_args(ctx, [*options, "--", *words] if words else options)
 
 
-@command(context_settings=_SEARCH_SETTINGS)
+@command(cls=WordsAndOptions, context_settings={"help_option_names": ["-h", "--help"]})
 def search(
     ctx: typer.Context,
-    query: Annotated[list[str], typer.Argument(metavar="QUERY...", help="Words to find.")],
-    category: Annotated[str | None, typer.Option("--category", help="Only tips in this category.")] = None,
+    query: Annotated[list[str], typer.Argument(metavar="WORDS...", help="The situation, in your own words.")],
+    category: Annotated[
+        str | None, typer.Option("--category", "-c", help="Only tips in this category.")
+    ] = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many results.")] = 10,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="At most this many results.")] = 10,
+    every: Annotated[bool, typer.Option("--all", help="Only tips with every word (or its forms).")] = False,
     as_json: JsonOpt = False,
     pager: PagerOpt = False,
 ) -> None:
     """Find the tips for a situation, best match first.
 
-    All words must match. "Quoted words" match as a phrase, word* matches the start of a
-    word, OR gives alternatives and -word leaves tips with that word out. Case, accents,
-    quote style and word forms (apologize / apology) do not matter. A match in the title
-    counts most, then the takeaway and summary, then the body.
+    Describe what happened in your own words. Every word is optional: tips matching more of
+    them (and rarer ones) come first, and a match in the title or takeaway counts more than
+    one in the body. Small words (to, the, how) never decide a result. Synonyms from the
+    customer-service thesaurus count too, for less than the words you typed (angry finds
+    irate and furious; refund finds money back). A word the library does not have is read
+    as the closest one it does, and stderr says so.
+
+    +word: every result has it. "a phrase": these words together. -word or NOT word: leave
+    those tips out. word*: words that start so. --all: every word. Case, accents and word
+    forms (apologize / apology) do not matter. Options may go anywhere among the words.
 
     **Examples**
 
         tip search angry caller
-        tip search '"waiting room"'
-        tip search refund OR return -online
-        tip search apolog* --category 'service recovery' --json
+        tip search customer screaming at the front desk
+        tip search guest crying at reception -n 3
+        tip search refund -c 'service recovery' --json
+        tip search "waiting room" +delay
+        tip search card declined -grocery
     """
     from tipweek import render
+    from tipweek.cli.app import err_console
     from tipweek.errors import NotFound
-    from tipweek.query import compile_query
+    from tipweek.searching import search as find
 
     st = state(ctx)
-    compiled = compile_query(" ".join(query))
     filters = st.filters(category, since, until)
-    index = st.store
-    hits = index.search(compiled.expression, filters, limit)
-    if not hits:
-        suggestions = index.suggest(compiled.words)
-        hint = "did you mean: " + ", ".join(suggestions) + "?" if suggestions else "try fewer or other words"
+    found = find(st.store, query, st.thesaurus, filters=filters, limit=limit, every=every)
+    if found.plan.corrections and found.hits:
+        from rich.text import Text
+
+        err_console().print(Text(f'showing results for "{found.plan.searched}"'), soft_wrap=True)
+    if not found.hits:
+        hint = (
+            "did you mean: " + ", ".join(found.suggestions) + "?" if found.suggestions else "try other words"
+        )
         raise NotFound(f"no tips match '{' '.join(query)}'", hint=hint)
     if as_json:
-        emit_json([h.to_json() for h in hits])
+        emit_json([h.to_json() for h in found.hits])
         return
     from tipweek.cli.read import page
 
-    page(st, render.search_results(hits), pager)
+    page(st, render.search_results(found.hits), pager)
 
 
 @command()

@@ -7,14 +7,17 @@ import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tipweek.index import queries, schema, search, sync
-from tipweek.index.search import WEIGHTS, SearchHit
+from tipweek.index.search import SearchHit
 from tipweek.index.sync import Progress
 from tipweek.library import LibrarySource, Problem
 from tipweek.model import Tip
 from tipweek.store import Category, Filters
+
+if TYPE_CHECKING:
+    from tipweek.understand.plan import Plan
 
 Warn = Callable[[str], None]
 
@@ -95,15 +98,15 @@ class Index:
 
     # -- searching ----------------------------------------------------------------------
 
-    def search(
-        self,
-        expression: str,
-        filters: Filters = Filters(),
-        limit: int | None = 20,
-        exclude: str | None = None,
-        weights: Sequence[float] = WEIGHTS,
+    def rank(
+        self, plan: Plan, filters: Filters = Filters(), limit: int | None = 20, *, snippets: bool = True
     ) -> list[SearchHit]:
-        return search.search(self.db, expression, filters, limit, exclude, weights)
+        """The tips best matching a planned query (see `tipweek.understand.plan`)."""
+        ranked = search.rank(self.db, plan.concepts, plan.excluded, filters, limit)
+        return search.hits(self.db, ranked, plan.everything(), snippets=snippets)
+
+    def vocabulary(self) -> search.Vocabulary:
+        return search.Vocabulary(self.db)
 
     def similar(self, tip: Tip, limit: int = 3) -> list[Tip]:
         return search.similar(self.db, tip, limit)

@@ -1,28 +1,41 @@
-"""Searching the index: ranked full-text matches, "more like this", and "did you mean".
+"""Searching the index: ranking tips for the concepts of a query, "more like this", and the
+library's own words for typo correction and "did you mean".
 
-Ranking lives here alone; keeping the index current is `sync`'s job and choosing the words
-to look for is `tipweek.understand`'s.
+Ranking lives here alone; keeping the index current is `sync`'s job and deciding what to look
+for (stop words, synonyms, spelling) is `tipweek.understand`'s.
+
+A tip's score is the sum, over the query's concepts, of its BM25 score for that concept: for
+the words as typed, or for the thesaurus' words at `SYNONYM_WEIGHT` of theirs, whichever is
+higher. Every concept is scored by its own MATCH, so a tip matching more (and rarer) concepts
+ranks higher, and one matching only synonyms ranks below one matching the word typed.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from collections.abc import Iterable, Sequence
-from typing import Any, NamedTuple
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tipweek.index.queries import COLUMNS, TEXT, row_to_tip, where_for
 from tipweek.model import Tip
 from tipweek.store import Filters
 
+if TYPE_CHECKING:  # query understanding is imported by searches only, not by every command
+    from tipweek.understand.plan import Concept
+
 WEIGHTS = (10.0, 4.0, 3.0, 1.0, 2.0)  # title, takeaway, summary, body, tags
-SIMILAR_WEIGHTS = (3.0, 1.0, 1.0, 1.0, 3.0)
+HEAD = "{title takeaway}"  # the columns a very common word is ranked by in a large library
+SYNONYM_WEIGHT = 0.5  # a thesaurus word counts half as much as the word typed
+BIG = 2000  # a part of a concept matched by more tips than this is ranked from HEAD only…
+CAP = 400  # …and only its best CAP tips are candidates
 HIT_START, HIT_END = "\ue000", "\ue001"  # snippet markers; `clean` strips them from tip text
 
 
 class SearchHit(NamedTuple):
     tip: Tip
     score: float
-    snippet: str  # with HIT_START/HIT_END around matched words
+    snippet: str  # plain text with HIT_START/HIT_END around matched words
 
     def to_json(self) -> dict[str, Any]:
         """The tip's JSON, with the score and the snippet as plain text."""
@@ -33,99 +46,156 @@ class SearchHit(NamedTuple):
         }
 
 
-class _Ranked(NamedTuple):
-    visible: bool
-    hit: SearchHit
-    order: str
+class Part(NamedTuple):
+    scores: dict[int, float]  # rowid -> BM25 (higher is better) for the tips fetched
+    big: bool  # only the best of many matches were fetched
 
 
 def _bm25(weights: Sequence[float]) -> str:
     return f"bm25(fts, {', '.join(str(float(w)) for w in weights)})"
 
 
-def search(
+def part_scores(db: sqlite3.Connection, expression: str, weights: Sequence[float] = WEIGHTS) -> Part:
+    """The BM25 score of every tip matching `expression`; in a large library, for a part
+    matched by more than `BIG` tips, the best `CAP` tips by their title and takeaway."""
+    if not expression:
+        return Part({}, False)
+    (used,) = db.execute(
+        "SELECT count(*) FROM (SELECT 1 FROM fts WHERE fts MATCH ? LIMIT ?)", (expression, BIG + 1)
+    ).fetchone()
+    big = used > BIG
+    query = f"{HEAD} : ({expression})" if big else expression
+    rows = db.execute(
+        f"SELECT rowid, {_bm25(weights)} AS score FROM fts WHERE fts MATCH ? ORDER BY score LIMIT ?",
+        (query, CAP if big else -1),
+    )
+    return Part({r[0]: -r[1] for r in rows}, big)
+
+
+def combine(
+    parts: Sequence[tuple[Part, Part]], required: Sequence[bool], excluded: Iterable[int] = ()
+) -> list[tuple[int, float]]:
+    """Tips and scores, best first, from each concept's (typed, synonyms) parts: the sum over
+    concepts of max(typed, SYNONYM_WEIGHT × synonyms). A tip must match the typed part of every
+    required concept, and none of `excluded`; ties go to the lower rowid."""
+    scores: dict[int, float] = {}
+    missing: dict[int, int] = {}
+    needed = sum(required)
+    for (typed, synonyms), must in zip(parts, required, strict=True):
+        for rowid in typed.scores.keys() | synonyms.scores.keys():
+            best = max(typed.scores.get(rowid, 0.0), SYNONYM_WEIGHT * synonyms.scores.get(rowid, 0.0))
+            scores[rowid] = scores.get(rowid, 0.0) + best
+            if must and rowid in typed.scores:
+                missing[rowid] = missing.get(rowid, 0) + 1
+    gone = set(excluded)
+    ranked = [(r, s) for r, s in scores.items() if r not in gone and missing.get(r, 0) == needed]
+    return sorted(ranked, key=lambda rs: (-rs[1], rs[0]))
+
+
+def rank(
     db: sqlite3.Connection,
-    expression: str,
+    concepts: Sequence[Concept],
+    excluded: str = "",
     filters: Filters = Filters(),
     limit: int | None = 20,
     exclude: str | None = None,
     weights: Sequence[float] = WEIGHTS,
-) -> list[SearchHit]:
-    """Ranked matches. Ranking sorts only row ids and scores; whole rows and snippets are
-    read for the few tips shown."""
-    if not (filters.category or filters.until or filters.since or exclude) and limit is not None:
-        fast = _search_unfiltered(db, expression, limit, weights)
-        if fast is not None:
-            return fast
+) -> list[tuple[int, float]]:
+    """The shown tips passing `filters` (rowid, score), best first, for `concepts`."""
+    parts = []
+    for concept in concepts:
+        typed = part_scores(db, concept.typed, weights)
+        # A word in thousands of tips has enough of its own: its synonyms cannot change the first page.
+        synonyms = Part({}, False) if typed.big else part_scores(db, concept.synonyms, weights)
+        parts.append((typed, synonyms))
+    gone = (
+        [r[0] for r in db.execute("SELECT rowid FROM fts WHERE fts MATCH ?", (excluded,))] if excluded else []
+    )
+    ranked = combine(parts, [c.required for c in concepts], gone)
+    return _shown(db, ranked, filters, limit, exclude)
+
+
+def _shown(
+    db: sqlite3.Connection,
+    ranked: list[tuple[int, float]],
+    filters: Filters,
+    limit: int | None,
+    exclude: str | None,
+) -> list[tuple[int, float]]:
+    """The ranked tips that are shown (not replaced by a later library) and pass the filters,
+    checked a batch at a time in rank order."""
     where, args = where_for(filters, exclude=exclude)
-    ranked = db.execute(
-        f"SELECT t.rowid, {_bm25(weights)} AS score FROM fts JOIN tips t ON t.rowid = fts.rowid "
-        f"WHERE fts MATCH ? AND {where} ORDER BY score, t.ord LIMIT ?",
-        [expression, *args, -1 if limit is None else limit],
-    ).fetchall()
-    return [r.hit for r in _hits(db, expression, ranked)]
+    out: list[tuple[int, float]] = []
+    step = max(50, 3 * (limit or 0))
+    for start in range(0, len(ranked), step):
+        batch = ranked[start : start + step]
+        ok = {
+            r[0]
+            for r in db.execute(
+                f"SELECT t.rowid FROM tips t WHERE t.rowid IN (SELECT value FROM json_each(?)) AND {where}",
+                [json.dumps([r for r, _ in batch]), *args],
+            )
+        }
+        out += [(r, s) for r, s in batch if r in ok]
+        if limit is not None and len(out) >= limit:
+            return out[:limit]
+    return out
 
 
-def _search_unfiltered(
-    db: sqlite3.Connection, expression: str, limit: int, weights: Sequence[float]
-) -> list[SearchHit] | None:
-    """Rank inside the full-text index alone, with spare rows in case some are hidden by a tip
-    with the same id in a later library. None when that cannot be sure of the answer; exact
-    whenever enough of the fetched rows are shown, or every match was fetched."""
-    fetch = 2 * limit + 10
-    ranked = db.execute(
-        f"SELECT rowid, {_bm25(weights)} AS score FROM fts WHERE fts MATCH ? ORDER BY score LIMIT ?",
-        (expression, fetch),
-    ).fetchall()
-    shown = [r for r in _hits(db, expression, ranked) if r.visible]
-    if len(shown) >= limit or len(ranked) < fetch:
-        return [r.hit for r in sorted(shown, key=lambda r: (-r.hit.score, r.order))][:limit]
-    return None
+def hits(
+    db: sqlite3.Connection, ranked: Sequence[tuple[int, float]], highlight: str, *, snippets: bool = True
+) -> list[SearchHit]:
+    """Whole rows and snippets for ranked tips, in rank order; `highlight` is an FTS5
+    expression for the words to mark."""
+    from tipweek.understand.snippets import snippet
 
-
-def _hits(db: sqlite3.Connection, expression: str, ranked: Sequence[sqlite3.Row]) -> list[_Ranked]:
-    """Whole rows and snippets for ranked row ids, in rank order."""
     if not ranked:
         return []
-    marks = ", ".join("?" * len(ranked))
-    details = {
+    ids = json.dumps([r for r, _ in ranked])
+    marked: dict[int, list[str]] = {}
+    if highlight and snippets:
+        marks = ", ".join(f"highlight(fts, {c}, '{HIT_START}', '{HIT_END}')" for c in (3, 2, 1))
+        for row in db.execute(
+            f"SELECT rowid, {marks} FROM fts WHERE fts MATCH ? AND rowid IN (SELECT value FROM json_each(?))",
+            (highlight, ids),
+        ):
+            marked[row[0]] = [str(v or "") for v in row[1:]]
+    rows = {
         r["rowid"]: r
         for r in db.execute(
-            f"SELECT t.rowid AS rowid, t.visible AS visible, t.ord AS ord, {COLUMNS}, "
-            f"snippet(fts, -1, '{HIT_START}', '{HIT_END}', '…', 14) AS snippet "
-            f"FROM fts JOIN tips t ON t.rowid = fts.rowid {TEXT} "
-            f"WHERE fts MATCH ? AND t.rowid IN ({marks})",
-            [expression, *(r[0] for r in ranked)],
+            f"SELECT t.rowid AS rowid, {COLUMNS} FROM tips t {TEXT} "
+            "WHERE t.rowid IN (SELECT value FROM json_each(?))",
+            (ids,),
         )
     }
-    return [
-        _Ranked(
-            bool(row["visible"]),
-            SearchHit(row_to_tip(row), -float(score), str(row["snippet"])),
-            str(row["ord"]),
-        )
-        for rowid, score in ranked
-        if (row := details.get(rowid)) is not None
-    ]
+    out = []
+    for rowid, score in ranked:
+        if (row := rows.get(rowid)) is None:
+            continue
+        tip = row_to_tip(row)
+        fields = marked.get(rowid) or [tip.body, tip.blurb, tip.takeaway or ""]
+        out.append(SearchHit(tip, score, snippet(fields, HIT_START, HIT_END) if snippets else ""))
+    return out
 
 
 def similar(
     db: sqlite3.Connection, tip: Tip, limit: int = 3, terms: int = 5, candidates: int = 10
 ) -> list[Tip]:
-    """More like this: tips sharing this one's most telling words, ranked by BM25. Only words
-    that a minority of tips use are searched for: they say more, and keep the search small in
-    a large library."""
+    """More like this, ranked like a search: the tip's most telling words (see
+    `understand.telling_words`) that a minority of tips use, each an optional concept."""
     from tipweek.understand import telling_words
+    from tipweek.understand.plan import Concept, word_expression
 
     picked = telling_words(tip.title, tip.body, tip.tags, candidates)
-    telling = _rare(db, [f'"{word}"' for word in picked], terms)
+    telling = _rare(db, [word_expression(w) for w in picked], terms)
     if not telling:
         return []
+    concepts = [Concept(e, e, "") for e in telling]
     try:
-        hits = search(db, " OR ".join(telling), limit=limit, exclude=tip.id, weights=SIMILAR_WEIGHTS)
+        ranked = rank(db, concepts, limit=limit, exclude=tip.id)
     except sqlite3.Error:
         return []
-    return [h.tip for h in hits]
+    return [h.tip for h in hits(db, ranked, "")]
 
 
 def _rare(db: sqlite3.Connection, queries: Iterable[str], wanted: int) -> list[str]:
@@ -145,22 +215,42 @@ def _rare(db: sqlite3.Connection, queries: Iterable[str], wanted: int) -> list[s
     return rare
 
 
-def suggest(db: sqlite3.Connection, words: Iterable[str], limit: int = 3) -> list[str]:
-    """Words the library does contain that are close to ones it does not."""
-    import difflib
+class Vocabulary:
+    """The library's words, as query understanding asks about them (`understand.plan.Vocabulary`)."""
 
-    found: list[str] = []
-    for word in words:
-        if db.execute("SELECT 1 FROM words_vocab WHERE term = ?", (word,)).fetchone():
-            continue
-        candidates = [
-            r["term"]
-            for r in db.execute(
-                "SELECT term FROM words_vocab WHERE term >= ? AND term < ? AND length(term) BETWEEN ? AND ?",
-                (word[:1], word[:1] + "\U0010ffff", len(word) - 2, len(word) + 3),
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def has(self, expression: str) -> bool:
+        return (
+            self.db.execute("SELECT 1 FROM fts WHERE fts MATCH ? LIMIT 1", (expression,)).fetchone()
+            is not None
+        )
+
+    def near(self, word: str) -> Mapping[str, int]:
+        """Words one edit from `word`, and for long words those of a similar length with the
+        same first letter, with how many tips use each."""
+        from tipweek.understand.spelling import max_edits, one_edit
+
+        found: dict[str, int] = {}
+        for edit in sorted(one_edit(word)):  # one look-up each: an IN list makes SQLite scan the vocabulary
+            row = self.db.execute("SELECT doc FROM words_vocab WHERE term = ?", (edit,)).fetchone()
+            if row:
+                found[edit] = row[0]
+        if max_edits(word) > 1:
+            found.update(
+                (r[0], r[1])
+                for r in self.db.execute(
+                    "SELECT term, doc FROM words_vocab "
+                    "WHERE term >= ? AND term < ? AND length(term) BETWEEN ? AND ?",
+                    (word[:1], word[:1] + "\U0010ffff", len(word) - 2, len(word) + 2),
+                )
             )
-        ]
-        found += [
-            c for c in difflib.get_close_matches(word, candidates, n=limit, cutoff=0.7) if c not in found
-        ]
-    return found[:limit]
+        return found
+
+
+def suggest(db: sqlite3.Connection, words: Iterable[str], limit: int = 3) -> list[str]:
+    """Frequent words the library does contain that are close to ones it does not."""
+    from tipweek.understand.spelling import suggestions
+
+    return suggestions(words, Vocabulary(db).near, limit)

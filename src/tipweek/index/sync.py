@@ -24,7 +24,7 @@ from typing import NamedTuple
 from tipweek.errors import TipFileError
 from tipweek.fsutil import Listing, walk_visible
 from tipweek.index.schema import FTS_TRIGGERS, reset, statements, without_waiting, writing
-from tipweek.library import LibrarySource, read_tip
+from tipweek.library import LibrarySource, read_tip, tip_files
 from tipweek.model import Tip
 from tipweek.store import order_key
 from tipweek.text import category_key, clean
@@ -136,7 +136,7 @@ def _walk_source(
         return None
 
     for listing in walk_visible(root, ".toml", known=unchanged):
-        _diff_folder(db, layer, listing, changes)
+        _diff_folder(db, layer, listing._replace(files=tip_files(root, listing)), changes)
         changes.dirs.append((listing.folder, layer, mtimes[listing.folder], json.dumps(listing.folders)))
 
 

@@ -121,10 +121,34 @@ def _correct(
     related = thesaurus.related(stem) if thesaurus else []
     if related and vocabulary.has(_either([entry_expression(e) for e in related])):
         return term, None, True  # a real word, found through its synonyms: not a typo
-    fixed = spelling.best(word, vocabulary.near(word)) if spelling.max_edits(word) else None
+    fixed = (
+        spelling.best(word, _candidates(word, vocabulary, thesaurus)) if spelling.max_edits(word) else None
+    )
     if fixed:
         return term._replace(tokens=(fixed,)), (word, fixed), True
     return term, None, False
+
+
+def _candidates(word: str, vocabulary: Vocabulary, thesaurus: Thesaurus | None) -> dict[str, int]:
+    """Corrections to consider: the library's words near `word` (with how many tips use each),
+    and the thesaurus' words near it whose synonyms the library has (counted as used by none)."""
+    found = dict(vocabulary.near(word))
+    if thesaurus:
+        close = [
+            w
+            for w in thesaurus.words
+            if w not in found and abs(len(w) - len(word)) <= 2 and w[:1] == word[:1]
+        ]
+        close += [w for w in spelling.one_edit(word) & thesaurus.words if w not in close and w not in found]
+        for candidate in close:
+            if spelling.acceptable(word, candidate) and _known(candidate, vocabulary, thesaurus):
+                found[candidate] = 0
+    return found
+
+
+def _known(word: str, vocabulary: Vocabulary, thesaurus: Thesaurus) -> bool:
+    related = thesaurus.related(stems([word])[0])
+    return bool(related) and vocabulary.has(_either([entry_expression(e) for e in related]))
 
 
 def plan(
@@ -150,7 +174,8 @@ def plan(
         elif not known:
             unknown.append(terms[n].tokens[0])
     found = _entries(terms, plain, word_stems, thesaurus) if thesaurus and not stop_only else {}
-    concepts = _concepts(terms, wanted, found, every)
+    left_out = {term_expression(t) for t in query.excluded}
+    concepts = [c for c in _concepts(terms, wanted, found, every) if c.typed not in left_out]
     excluded = _either([term_expression(t) for t in query.excluded])
     return Plan(
         tuple(concepts), excluded, tuple(corrections), tuple(unknown), " ".join(t.text for t in terms)

@@ -131,12 +131,12 @@ def _balance(text: str, start: str, end: str) -> str:
 def snippet(fields: list[str], start: str, end: str, width: int = WIDTH) -> str:
     """The best passage of the first field (body, summary, takeaway, in the caller's order)
     with a marked word; else the beginning of the first field that has text."""
-    split = [sentences(f) for f in fields]
-    for parts in split:
-        passage = best_passage(parts, start, end, width)
+    for field in fields:
+        passage = best_passage(sentences(field), start, end, width) if start in field else ""
         if passage:
             return passage
-    for parts in split:
+    for field in fields:
+        parts = sentences(field.replace(start, "").replace(end, ""))
         if parts:
-            return _window([p.replace(start, "").replace(end, "") for p in parts], 0, start, width)
+            return _window(parts, 0, start, width)
     return ""

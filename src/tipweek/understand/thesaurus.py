@@ -17,6 +17,7 @@ import os
 import re
 import zlib
 from collections.abc import Callable, Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -79,6 +80,11 @@ class Thesaurus:
 
     def __len__(self) -> int:
         return len(self.groups)
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """The one-word entries: real words, for typo correction."""
+        return frozenset(e[0] for e in self.entries if len(e) == 1)
 
     def related(self, key: str) -> list[Entry]:
         """The entries that a query entry with this stem key may also be found as."""
