@@ -413,3 +413,10 @@ def test_bad_channel_tables_are_one_clear_error(tmp_path, table: str, message: s
         load_config(path)
     assert message in str(caught.value)
     assert "hooks.slack.com" not in str(caught.value)
+
+
+def test_each_registered_module_says_its_own_kind() -> None:
+    from tipweek.channels import MODULES, module
+
+    for kind in MODULES:
+        assert kind == module(kind).KIND and module(kind).TITLE

@@ -1,7 +1,7 @@
 """Posting a tip to the chat channels of the config, and logging each post in the one delivery log.
 
 A channel is a `[channels.NAME]` table (`config.ChannelSettings`): its kind picks the payload
-module (`channels.KINDS`), and its webhook URL is read from the environment variable it names,
+module (`channels.MODULES`), and its webhook URL is read from the environment variable it names,
 only when something is really posted (a dry run needs no secret). A post that went through is
 logged as delivered to `chat:NAME`, so `tip post`, `tip deliver` and a rerun of either all
 know it is there.
@@ -31,9 +31,9 @@ def destination(name: str) -> str:
 
 
 def describe(settings: ChannelSettings) -> str:
-    from tipweek.channels import KINDS
+    from tipweek.channels import module
 
-    return f"{KINDS[settings.kind].TITLE} channel '{shown(settings.name)}'"
+    return f"{module(settings.kind).TITLE} channel '{shown(settings.name)}'"
 
 
 def find_channels(config: Config, names: Sequence[str]) -> list[ChannelSettings]:

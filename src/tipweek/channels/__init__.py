@@ -2,9 +2,10 @@
 
 A channel module has `KIND` (the `kind = "..."` of a `[channels.NAME]` table), `TITLE` (for
 messages) and `payload(post) -> dict`, the body its platform documents for incoming webhooks.
-`KINDS` is the registry the config and the commands look kinds up in; adding a chat means
-adding one module here and one line in `_registry`. Sending is the same for all of them
-(`channels.http.post_json`), and so is the delivery log.
+`MODULES` is the registry: adding a chat means adding one module here and one line there. It
+names modules rather than importing them, so reading a config with channels (every command
+does) costs nothing; a module is imported when a payload is built. Sending is the same for all
+of them (`channels.http.post_json`), and so is the delivery log.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tipweek.exporters._shared import long_date
-from tipweek.model import Tip
 from tipweek.text import one_line
+
+if TYPE_CHECKING:
+    from tipweek.model import Tip
 
 #: What every chat post shows at most of the body: a tip should read in a minute. Longer tips
 #: are cut between paragraphs, with a link to the whole tip when the site has an address.
@@ -35,6 +37,8 @@ class Post:
 
 def meta_line(tip: Tip) -> str:
     """`Tuesday 24 November 2026 · Retail, Empathy` as plain text."""
+    from tipweek.exporters._shared import long_date
+
     parts = [long_date(tip.date), ", ".join(one_line(c) for c in tip.categories)]
     return " · ".join(p for p in parts if p)
 
@@ -51,16 +55,27 @@ def fallback(post: Post) -> str:
     return f"{line} — {one_line(tip.takeaway)}" if tip.takeaway else line
 
 
-def _registry() -> dict[str, ModuleType]:
-    from tipweek.channels import discord, google_chat, mattermost, slack, teams, webhook
+#: Every chat kind (`kind = "..."` in the config) and the module in this package that writes
+#: its payload: the one place a platform is registered.
+MODULES: dict[str, str] = {
+    "slack": "slack",
+    "teams": "teams",
+    "discord": "discord",
+    "mattermost": "mattermost",
+    "google-chat": "google_chat",
+    "webhook": "webhook",
+}
+KINDS: tuple[str, ...] = tuple(MODULES)
 
-    return {m.KIND: m for m in (slack, teams, discord, mattermost, google_chat, webhook)}
 
+def module(kind: str) -> ModuleType:
+    """The module of a chat kind (a key of `MODULES`)."""
+    import importlib
 
-KINDS: dict[str, ModuleType] = _registry()
+    return importlib.import_module(f"tipweek.channels.{MODULES[kind]}")
 
 
 def payload(kind: str, post: Post) -> dict[str, Any]:
-    """The JSON body for a channel of `kind` (a key of `KINDS`)."""
-    build: Callable[[Post], dict[str, Any]] = KINDS[kind].payload
+    """The JSON body for a channel of `kind`."""
+    build: Callable[[Post], dict[str, Any]] = module(kind).payload
     return build(post)

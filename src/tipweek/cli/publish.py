@@ -9,6 +9,7 @@ import typer
 from tipweek.cli.app import DateOpt, ExitCode, command, emit_json, report, state
 
 if TYPE_CHECKING:
+    from tipweek.chat import Posting
     from tipweek.cli.app import State
     from tipweek.deliver import Result
     from tipweek.model import Tip
@@ -19,6 +20,23 @@ WhichArg = Annotated[
         metavar="[ID|today|week]",
         help="A tip id (or a unique start of one), 'today' or 'week' (the default).",
         show_default=False,
+    ),
+]
+ChannelsOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--to",
+        metavar="NAME",
+        help="A [channels.NAME] of the config (repeatable); default: every channel with deliver = true.",
+    ),
+]
+KindOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--kind",
+        metavar="KIND",
+        help="With --dry-run and no channel: the payload for slack, teams, discord, mattermost, "
+        "google-chat or webhook.",
     ),
 ]
 ForceOpt = Annotated[
@@ -49,23 +67,8 @@ def pick(st: State, which: str | None, date: str | None) -> tuple[Tip, str]:
 def post(
     ctx: typer.Context,
     which: WhichArg = None,
-    to: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--to",
-            metavar="NAME",
-            help="A [channels.NAME] of the config (repeatable); default: every channel with deliver = true.",
-        ),
-    ] = None,
-    kind: Annotated[
-        str | None,
-        typer.Option(
-            "--kind",
-            metavar="KIND",
-            help="With --dry-run and no channel: the payload for slack, teams, discord, mattermost, "
-            "google-chat or webhook.",
-        ),
-    ] = None,
+    to: ChannelsOpt = None,
+    kind: KindOpt = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Print the JSON that would be posted; post nothing.")
     ] = False,
@@ -91,7 +94,6 @@ def post(
         tip post let-them --to front-desk --to leads --force
     """
     from tipweek import chat
-    from tipweek.errors import TipError
 
     st = state(ctx)
     tip, label = pick(st, which, date)
@@ -109,6 +111,14 @@ def post(
         payloads = {p.settings.name: p.payload for p in postings}
         emit_json(next(iter(payloads.values())) if len(payloads) == 1 else payloads)
         return
+    _send_all(st, tip, postings, force=force)
+
+
+def _send_all(st: State, tip: Tip, postings: list[Posting], *, force: bool) -> None:
+    """Post to each channel; refuse repeats without --force; one failure never stops the rest."""
+    from tipweek import chat
+    from tipweek.errors import TipError
+
     repeats = [p for p in postings if p.earlier]
     if repeats and not force:
         names = ", ".join(p.settings.name for p in repeats)
@@ -125,7 +135,7 @@ def post(
         except TipError as exc:
             if len(postings) == 1:
                 raise
-            report(exc.message, hint=exc.hint)  # one channel failing never stops the others
+            report(exc.message, hint=exc.hint)
             failed += 1
             continue
         typer.echo(f"posted '{tip.id}' to {posting.where}")

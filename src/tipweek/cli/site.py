@@ -85,13 +85,8 @@ def build(
     week = tip_for_week(st.store, as_of).tip
     report = build_site(st.store.tips(), out, week=week, as_of=as_of, options=options, rebuild=rebuild)
     where = one_line(str(report.out))
-    st.out.print(
-        f"built {where}: {report.tips} tips in {report.pages} files "
-        f"({len(report.written)} written, {report.unchanged} unchanged, {len(report.removed)} removed)",
-        markup=False,
-        highlight=False,
-        soft_wrap=True,
-    )
+    counts = f"{len(report.written)} written, {report.unchanged} unchanged, {len(report.removed)} removed"
+    typer.echo(f"built {where}: {report.tips} tips in {report.pages} files ({counts})")
     typer.echo(f"open {where}/index.html", err=True)
 
 
