@@ -116,6 +116,9 @@ def test_distance(a: str, b: str, edits: int) -> None:
         ("refnud", {"refund": 5, "rerun": 1}, "refund"),
         ("angy", {"angry": 3, "angle": 9}, "angry"),  # four letters: only a missing letter
         ("rude", {"rule": 9, "ride": 4}, None),  # four letters: substitutions make other words
+        ("stuff", {"staff": 9}, None),  # a wrong letter in a short word: another real word
+        ("refnd", {"refund": 2}, "refund"),
+        ("reciept", {"receipt": 2}, "receipt"),
         ("cat", {"cart": 9}, None),  # three letters: never
         ("screming", {"screaming": 2, "steaming": 1}, "screaming"),
         ("wirte", {"write": 4, "white": 4}, "write"),  # a swap is one edit
@@ -161,6 +164,7 @@ GROUPS = parse_groups(
             {"words": ["refund", "money back", "reimburse"]},
             {"from": ["supervisor"], "to": ["manager"]},
             {"words": ["upset", "in a state"]},
+            {"words": ["return", "bring back"]},
         ],
     }
 )
@@ -172,6 +176,10 @@ def test_thesaurus_finds_groups_by_stem_and_phrase() -> None:
     found = thesaurus.find(tokens, stems(tokens))
     assert [(m.start, m.stop) for m in found] == [(4, 7), (9, 11)]
     assert thesaurus.find(["another", "state"], stems(["another", "state"])) == []
+    tokens = ["bringing", "something", "back"]  # the content words of a phrase, apart
+    assert [(m.start, m.stop, m.related) for m in thesaurus.find(tokens, stems(tokens))] == [
+        (0, 3, (("return",),))
+    ]
     assert thesaurus.find(["in", "a", "state"], stems(["in", "a", "state"]))[0].related == (("upset",),)
     assert ("angry",) in found[0].related and ("refund",) in found[1].related
     assert ("raising", "their", "voice") not in found[0].related  # not itself

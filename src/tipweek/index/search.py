@@ -13,6 +13,7 @@ ranks higher, and one matching only synonyms ranks below one matching the word t
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -25,6 +26,11 @@ if TYPE_CHECKING:  # query understanding is imported by searches only, not by ev
     from tipweek.understand.plan import Concept
 
 WEIGHTS = (10.0, 4.0, 3.0, 1.0, 2.0)  # title, takeaway, summary, body, tags
+HEAD_WEIGHTS = (1.0, 1.0, 0.0, 0.0, 1.0)  # non-zero only for a match in the title, takeaway or tags
+#: A match in the title, takeaway or tags multiplies a tip's score for that word by this much.
+#: BM25 adds up a tip's matches in all columns before saturating, so on its own a title match
+#: counts barely twice a body match; titles, takeaways and tags say what a tip is about.
+HEAD_BONUS = 1.5
 HEAD = "{title takeaway}"  # the columns a very common word is ranked by in a large library
 SYNONYM_WEIGHT = 0.5  # a thesaurus word counts half as much as the word typed
 BIG = 2000  # a part of a concept matched by more tips than this is ranked from HEAD only…
@@ -47,7 +53,7 @@ class SearchHit(NamedTuple):
 
 
 class Part(NamedTuple):
-    scores: dict[int, float]  # rowid -> BM25 (higher is better) for the tips fetched
+    scores: dict[int, float]  # rowid -> score (higher is better) for the tips fetched
     big: bool  # only the best of many matches were fetched
 
 
@@ -55,21 +61,55 @@ def _bm25(weights: Sequence[float]) -> str:
     return f"bm25(fts, {', '.join(str(float(w)) for w in weights)})"
 
 
-def part_scores(db: sqlite3.Connection, expression: str, weights: Sequence[float] = WEIGHTS) -> Part:
-    """The BM25 score of every tip matching `expression`; in a large library, for a part
-    matched by more than `BIG` tips, the best `CAP` tips by their title and takeaway."""
-    if not expression:
-        return Part({}, False)
-    (used,) = db.execute(
-        "SELECT count(*) FROM (SELECT 1 FROM fts WHERE fts MATCH ? LIMIT ?)", (expression, BIG + 1)
-    ).fetchone()
-    big = used > BIG
-    query = f"{HEAD} : ({expression})" if big else expression
-    rows = db.execute(
-        f"SELECT rowid, {_bm25(weights)} AS score FROM fts WHERE fts MATCH ? ORDER BY score LIMIT ?",
-        (query, CAP if big else -1),
+def idf(matches: int, rows: int) -> float:
+    """How telling a word is. FTS5's own idf is zero for a word in half the tips or more, so
+    that a title about the very thing asked for ("call", in a library of call-centre tips)
+    would count for nothing; this one (Lucene's) only shrinks."""
+    return math.log(1 + (rows - matches + 0.5) / (matches + 0.5))
+
+
+def _fts5_idf(matches: int, rows: int) -> float:
+    return max(math.log((rows - matches + 0.5) / (matches + 0.5)), 1e-6)
+
+
+def _counts(db: sqlite3.Connection, expressions: Sequence[str]) -> list[int]:
+    """How many tips match each expression, counting no further than BIG + 1 (one statement)."""
+    parts = " UNION ALL ".join(
+        f"SELECT {n}, count(*) FROM (SELECT 1 FROM fts WHERE fts MATCH ? LIMIT {BIG + 1})"
+        for n in range(len(expressions))
     )
-    return Part({r[0]: -r[1] for r in rows}, big)
+    found = dict(db.execute(parts, list(expressions)).fetchall())
+    return [int(found[n]) for n in range(len(expressions))]
+
+
+def part_scores(
+    db: sqlite3.Connection, expressions: Sequence[str], rows: int, weights: Sequence[float] = WEIGHTS
+) -> Part:
+    """The best score of each tip over `expressions` (a word and its forms, or the synonyms of
+    one): BM25 with the idf rescaled (see `idf`). In a large library an expression matched by
+    more than `BIG` tips is ranked by its title and takeaway matches, best `CAP` only."""
+    expressions = [e for e in expressions if e]
+    if not expressions:
+        return Part({}, False)
+    counts = _counts(db, expressions)
+    scores: dict[int, float] = {}
+    big = False
+    for expression, used in zip(expressions, counts, strict=True):
+        if not used:
+            continue
+        if used > BIG:
+            big = True
+            query, limit, scale = f"{HEAD} : ({expression})", CAP, 1.0
+        else:
+            query, limit, scale = expression, -1, idf(used, rows) / _fts5_idf(used, rows)
+        for rowid, score, head in db.execute(
+            f"SELECT rowid, {_bm25(weights)} AS score, {_bm25(HEAD_WEIGHTS)} FROM fts "
+            "WHERE fts MATCH ? ORDER BY score LIMIT ?",
+            (query, limit),
+        ):
+            value = -score * scale * (HEAD_BONUS if head else 1.0)
+            scores[rowid] = max(scores.get(rowid, 0.0), value)
+    return Part(scores, big)
 
 
 def combine(
@@ -79,16 +119,16 @@ def combine(
     concepts of max(typed, SYNONYM_WEIGHT × synonyms). A tip must match the typed part of every
     required concept, and none of `excluded`; ties go to the lower rowid."""
     scores: dict[int, float] = {}
-    missing: dict[int, int] = {}
-    needed = sum(required)
+    satisfied: dict[int, int] = {}
     for (typed, synonyms), must in zip(parts, required, strict=True):
         for rowid in typed.scores.keys() | synonyms.scores.keys():
             best = max(typed.scores.get(rowid, 0.0), SYNONYM_WEIGHT * synonyms.scores.get(rowid, 0.0))
             scores[rowid] = scores.get(rowid, 0.0) + best
             if must and rowid in typed.scores:
-                missing[rowid] = missing.get(rowid, 0) + 1
+                satisfied[rowid] = satisfied.get(rowid, 0) + 1
     gone = set(excluded)
-    ranked = [(r, s) for r, s in scores.items() if r not in gone and missing.get(r, 0) == needed]
+    needed = sum(required)
+    ranked = [(r, s) for r, s in scores.items() if r not in gone and satisfied.get(r, 0) == needed]
     return sorted(ranked, key=lambda rs: (-rs[1], rs[0]))
 
 
@@ -102,11 +142,12 @@ def rank(
     weights: Sequence[float] = WEIGHTS,
 ) -> list[tuple[int, float]]:
     """The shown tips passing `filters` (rowid, score), best first, for `concepts`."""
+    (rows,) = db.execute("SELECT count(*) FROM tips").fetchone()
     parts = []
     for concept in concepts:
-        typed = part_scores(db, concept.typed, weights)
+        typed = part_scores(db, [concept.typed], rows, weights)
         # A word in thousands of tips has enough of its own: its synonyms cannot change the first page.
-        synonyms = Part({}, False) if typed.big else part_scores(db, concept.synonyms, weights)
+        synonyms = Part({}, False) if typed.big else part_scores(db, concept.synonyms, rows, weights)
         parts.append((typed, synonyms))
     gone = (
         [r[0] for r in db.execute("SELECT rowid FROM fts WHERE fts MATCH ?", (excluded,))] if excluded else []
@@ -190,7 +231,7 @@ def similar(
     telling = _rare(db, [word_expression(w) for w in picked], terms)
     if not telling:
         return []
-    concepts = [Concept(e, e, "") for e in telling]
+    concepts = [Concept(e, e) for e in telling]
     try:
         ranked = rank(db, concepts, limit=limit, exclude=tip.id)
     except sqlite3.Error:

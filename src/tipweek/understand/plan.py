@@ -48,7 +48,7 @@ class Vocabulary(Protocol):
 class Concept(NamedTuple):
     label: str  # the words as typed (or as corrected)
     typed: str  # FTS5 expression: the typed words and their forms
-    synonyms: str  # FTS5 expression: the thesaurus' other words for it ("" when none)
+    synonyms: tuple[str, ...] = ()  # FTS5 expressions: the thesaurus' other words for it, one each
     required: bool = False
 
 
@@ -61,7 +61,7 @@ class Plan(NamedTuple):
 
     def everything(self) -> str:
         """One expression matching any concept: for highlighting."""
-        return " OR ".join(f"({p})" for c in self.concepts for p in (c.typed, c.synonyms) if p)
+        return _either([p for c in self.concepts for p in (c.typed, *c.synonyms)])
 
 
 def stem_prefix(word: str) -> str | None:
@@ -210,12 +210,12 @@ def _concepts(terms: list[Term], wanted: set[int], found: Found, every: bool) ->
             stop, related = found[n]
             tokens = tuple(terms[k].tokens[0] for k in range(n, stop))
             typed = word_expression(tokens[0]) if len(tokens) == 1 else entry_expression(tokens)
-            synonyms = _either([entry_expression(e) for e in related])
+            synonyms = tuple(dict.fromkeys(entry_expression(e) for e in related))
             required = every or any(terms[k].required for k in range(n, stop))
             concepts.append(Concept(" ".join(tokens), typed, synonyms, required))
             n = stop
             continue
         if n in wanted or not term.is_word:
-            concepts.append(Concept(term.text, term_expression(term), "", term.required or every))
+            concepts.append(Concept(term.text, term_expression(term), (), term.required or every))
         n += 1
     return concepts

@@ -2,9 +2,12 @@
 
 A word the library does not contain is replaced by the closest word it does contain: fewest
 edits (a missing, extra or wrong letter, or two letters swapped), then the word more tips use.
-Short words are left alone: "rude" is one letter from "rule", and a wrong guess is worse than
-none. The edit budget grows with the word: none up to 3 letters, one added letter for 4
-("angy" → "angry"), one edit from 5 letters and two from 8.
+Real words the library lacks must not be turned into other real words ("rude" is one letter
+from "rule", "stuff" from "staff"), and most of those pairs differ by one wrong letter, while
+typing mostly drops, doubles or swaps letters. So short words are left alone, and a wrong
+letter is only corrected in longer words: none up to 3 letters, one added letter for 4
+("angy" → "angry"), one missing, extra or swapped letter for 5 and 6 ("refnd", "manger"), any
+one edit from 7 letters and two from 8.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 MIN_LENGTH = 4
+MIN_SUBSTITUTION = 7  # shorter words are not corrected by replacing a letter
 
 
 def max_edits(word: str) -> int:
@@ -56,8 +60,10 @@ def acceptable(word: str, candidate: str) -> bool:
     budget = max_edits(word)
     if not budget or candidate == word:
         return False
-    if len(word) == MIN_LENGTH:  # only a dropped letter: substitutions make other real words
+    if len(word) == MIN_LENGTH:  # only a dropped letter
         return len(candidate) == MIN_LENGTH + 1 and distance(word, candidate, 1) == 1
+    if len(word) < MIN_SUBSTITUTION and len(candidate) == len(word) and sorted(candidate) != sorted(word):
+        return False  # one wrong letter in a short word: too often another real word
     return distance(word, candidate, budget) <= budget
 
 

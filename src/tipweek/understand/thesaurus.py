@@ -63,6 +63,14 @@ def key_token(token: str, token_stem: str) -> str:
     return "_" if token in PERSONS else token_stem
 
 
+def _content_key(entry: Entry, key: str) -> str:
+    """An entry's stem key without its persons and stop words."""
+    stems_ = key.split()
+    if len(stems_) != len(entry):
+        return ""
+    return " ".join(k for t, k in zip(entry, stems_, strict=True) if k != "_" and not is_stop_word(t))
+
+
 class Thesaurus:
     """Entries, the stem key of each, and groups of entries."""
 
@@ -77,6 +85,13 @@ class Thesaurus:
                 if number not in bucket:
                     bucket.append(number)
         self.longest = max((len(k.split()) for k in self.by_key), default=1)
+        # Phrases by their content words alone, so "bringing something back" finds "bring back".
+        self.by_content: dict[str, str] = {}
+        for sources, _ in groups:
+            for e in sources:
+                content = _content_key(entries[e], keys[e])
+                if len(content.split()) >= 2:
+                    self.by_content.setdefault(content, keys[e])
 
     def __len__(self) -> int:
         return len(self.groups)
@@ -110,7 +125,35 @@ class Thesaurus:
                     break
             else:
                 n += 1
-        return matches
+        return sorted(matches + self._by_content_words(tokens, keys, matches))
+
+    def _by_content_words(self, tokens: Sequence[str], keys: list[str], taken: list[Match]) -> list[Match]:
+        """Phrases found among the content words left between the matches already made."""
+        used = {i for m in taken for i in range(m.start, m.stop)}
+        found: list[Match] = []
+        run: list[int] = []
+        for i in [*range(len(tokens)), -1]:
+            if i in used or i == -1:
+                found += self._phrases_in(run, keys)
+                run = []
+            elif not is_stop_word(tokens[i]) and keys[i] != "_":
+                run.append(i)
+        return found
+
+    def _phrases_in(self, run: list[int], keys: list[str]) -> list[Match]:
+        found: list[Match] = []
+        n = 0
+        while n < len(run) - 1:
+            for size in range(len(run) - n, 1, -1):
+                content = " ".join(keys[i] for i in run[n : n + size])
+                if content in self.by_content:
+                    related = self.related(self.by_content[content])
+                    found.append(Match(run[n], run[n + size - 1] + 1, tuple(related)))
+                    n += size
+                    break
+            else:
+                n += 1
+        return found
 
     def to_json(self) -> dict[str, Any]:
         return {
