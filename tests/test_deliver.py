@@ -13,6 +13,7 @@ from tests.test_send import Collector, Server, _serve, log_lines
 
 from tipweek.channels import Post, payload
 from tipweek.library import LibrarySource, load
+from tipweek.model import Tip
 
 WEEK_ID = "explain-the-wait"
 SITE = "https://tips.example.org/front-desk/"
@@ -195,3 +196,20 @@ def test_send_warns_about_each_recipient_that_already_has_the_tip(
     assert again.exit_code == 1
     assert "'Explain the Wait' already went to lead@example.org on " in again.stderr
     assert len(smtp_server.handler.received) == 1
+
+
+def test_deliver_dry_run_names_a_missing_webhook_variable(isolated: Path, tmp_path: Path) -> None:
+    from tipweek.config import load_config
+    from tipweek.deliver import WOULD, deliver
+
+    configure(isolated, None, to=False)
+    config = load_config(isolated / "config.toml")
+    tip = Tip("a-tip", "A Tip", ("Retail",), body="Body.")
+    results = deliver(tip, "Tip of the week", config, log_path=tmp_path / "sent.log", env={}, dry_run=True)
+    assert [(r.where, r.status, r.detail) for r in results] == [
+        ("Slack channel 'front-desk'", WOULD, "but environment variable TIP_SLACK_URL is not set")
+    ]
+    ready = deliver(
+        tip, "x", config, log_path=tmp_path / "sent.log", env={"TIP_SLACK_URL": "x"}, dry_run=True
+    )
+    assert [r.detail for r in ready] == [""]

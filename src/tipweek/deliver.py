@@ -90,7 +90,9 @@ def _chat(
     if when and not force:
         return Result(where, SKIPPED, f"already delivered ({when})")
     if dry_run:
-        return Result(where, WOULD)
+        variable = posting.settings.url_env
+        missing = "" if env.get(variable, "").strip() else f"but environment variable {variable} is not set"
+        return Result(where, WOULD, missing)
     try:
         warning = chat.send(posting, env=env, log_path=log_path, sleep=sleep)
     except TipError as exc:

@@ -33,7 +33,7 @@ def card(post: Post, body: list[str], cut: bool) -> dict[str, Any]:
     tip = post.tip
     items: list[dict[str, Any]] = [
         text(one_line(post.label).upper(), size="Small", weight="Bolder", color="Accent", spacing="None"),
-        text(one_line(tip.title), size="Large", weight="Bolder", style="heading"),
+        text(one_line(tip.title), size="Large", weight="Bolder"),  # (style "heading" needs 1.5)
         text(meta_line(tip), isSubtle=True, spacing="None"),
     ]
     if tip.takeaway:

@@ -20,6 +20,7 @@ What each tip becomes, and why:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -97,6 +98,7 @@ def _add(parent: Element, tag: str, text: str = "", **attrs: str) -> Element:
     return element
 
 
+@functools.lru_cache(maxsize=1024)  # a site's feeds show each tip several times
 def content_html(tip: Tip) -> str:
     """The body as HTML (raw HTML in a tip escaped, unsafe links unlinked) and the takeaway."""
     import html

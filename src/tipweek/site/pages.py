@@ -10,6 +10,7 @@ as their alt text), so nothing in a tip can add markup, scripts or outside reque
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import posixpath
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -130,13 +131,18 @@ def _foot(tip: Tip) -> str:
     return f'<footer class="tip-foot">{"".join(lines)}</footer>' if lines else ""
 
 
+@functools.lru_cache(maxsize=1024)  # the home page shows the week's tip again
+def body_html(body: str) -> str:
+    return markdown_html(body, styles=None)
+
+
 def tip_article(here: Here, tip: Tip, *, kicker: str = "") -> str:
     """A whole tip: title, date and categories, body (or the excerpt), takeaway, tags, source."""
     head = f'<p class="kicker">{esc(kicker)}</p>' if kicker else ""
     if tip.excerpt or not tip.body.strip():
         body = f"<p>{esc(one_line(tip.blurb))}</p>" + (_excerpt_note(tip) if tip.excerpt else "")
     else:
-        body = markdown_html(tip.body, styles=None)
+        body = body_html(tip.body)
     takeaway = (
         '<aside class="takeaway" aria-label="Takeaway"><p class="label">Takeaway</p>'
         f"<p>{esc(one_line(tip.takeaway))}</p></aside>"
