@@ -1,6 +1,8 @@
-"""Dates as people type them: ISO, US, long form, ISO weeks and a few relative words.
+"""Dates as people type them: ISO, US, long form, ISO weeks and relative words.
 
-`today` is always passed in, so every rule here is testable without a clock.
+`today` is always passed in, so every rule here is testable without a clock. ISO dates, ISO
+weeks and the relative words are parsed here by hand; only the free forms (`6/24/25`,
+`June 24, 2025`) import dateutil, so `tip week 2026-W50` never pays for it.
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ from tipweek.errors import BadInput
 from tipweek.text import shown
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+#: Every form, as `--help` and the README list them.
 FORMS = (
     "2025-06-24",
     "6/24/25",
     "June 24, 2025",
     "2025-W26",
+    "W26",
     "today",
     "yesterday",
     "tomorrow",
@@ -24,26 +28,70 @@ FORMS = (
     "next week",
     "last tuesday",
     "next monday",
+    "next month",
+    "in two weeks",
+    "3 days ago",
 )
-_ISO_WEEK = re.compile(r"^(\d{4})-?w(\d{1,2})(?:-?([1-7]))?$")
-_RELATIVE = re.compile(r"^(last|next|this)\s+(week|" + "|".join(WEEKDAYS) + r")$")
+_HINT = "try 2025-06-24, 6/24/25, 'June 24, 2025', 2025-W26, W26, 'next monday' or 'in two weeks'"
+_ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_ISO_WEEK = re.compile(r"^(?:(\d{4})-?)?w(?:eek\s*)?(\d{1,2})(?:-?([1-7]))?$")
+_RELATIVE = re.compile(r"^(last|next|this)\s+(week|month|year|" + "|".join(WEEKDAYS) + r")$")
+_COUNT = re.compile(r"^(?:in\s+)?(\w+)\s+(day|week|month|year)s?(\s+ago)?$")
+_NUMBERS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+}  # fmt: skip
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later (or earlier), kept inside shorter months (Jan 31 + 1 = Feb 28)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month + 1, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(f"no such month: {year}-{month + 1}")
+
+
+def _shift(today: dt.date, unit: str, count: int) -> dt.date:
+    if unit == "day":
+        return today + dt.timedelta(days=count)
+    if unit == "week":
+        return today + dt.timedelta(weeks=count)
+    return add_months(today, count * (12 if unit == "year" else 1))
+
+
+def _counted(text: str, today: dt.date) -> dt.date | None:
+    """`in two weeks`, `in 3 days`, `2 months ago`, `a week ago`."""
+    match = _COUNT.match(text)
+    if not match or text.startswith("in ") == bool(match.group(3)):
+        return None  # either "in N units" or "N units ago", not both and not neither
+    word, unit, _ = match.groups()
+    count = int(word) if word.isdigit() else _NUMBERS.get(word)
+    if count is None:
+        return None
+    return _shift(today, unit, -count if match.group(3) else count)
 
 
 def _relative(text: str, today: dt.date) -> dt.date | None:
-    if text in ("today", "now"):
-        return today
-    if text == "yesterday":
-        return today - dt.timedelta(days=1)
-    if text == "tomorrow":
-        return today + dt.timedelta(days=1)
+    words = {"today": 0, "now": 0, "yesterday": -1, "tomorrow": 1}
+    if text in words:
+        return today + dt.timedelta(days=words[text])
     if text in WEEKDAYS:
         text = f"this {text}"
     match = _RELATIVE.match(text)
     if not match:
-        return None
+        return _counted(text, today)
     which, unit = match.groups()
+    step = {"last": -1, "next": 1, "this": 0}[which]
     if unit == "week":
-        return today + dt.timedelta(weeks={"last": -1, "next": 1, "this": 0}[which])
+        return today + dt.timedelta(weeks=step)
+    if unit == "month":  # a month as a whole: its first day
+        return add_months(today.replace(day=1), step)
+    if unit == "year":
+        return dt.date(today.year + step, 1, 1)
     delta = WEEKDAYS.index(unit) - today.weekday()
     if which == "last":
         return today - dt.timedelta(days=(-delta) % 7 or 7)
@@ -52,30 +100,38 @@ def _relative(text: str, today: dt.date) -> dt.date | None:
     return today + dt.timedelta(days=delta)
 
 
+def _exact(text: str, today: dt.date) -> dt.date | None:
+    """ISO dates and ISO weeks (`2026-W50`, `W50` of this ISO year, `2026-W50-3`)."""
+    day = _ISO_DAY.match(text)
+    if day:
+        return dt.date(*(int(part) for part in day.groups()))
+    week = _ISO_WEEK.match(text)
+    if week:
+        year, number, weekday = week.groups()
+        this_year = today.isocalendar()[0]
+        return dt.date.fromisocalendar(int(year or this_year), int(number), int(weekday or 1))
+    return None
+
+
 def parse_date(text: str, *, today: dt.date) -> dt.date:
     """Parse any supported date form; raises `BadInput` naming the value and the forms."""
     raw = " ".join(text.split()).lower()
-    hint = "try " + ", ".join(FORMS[:4]) + " or today / last week / next monday"
     if not raw:
-        raise BadInput("empty date", hint=hint)
+        raise BadInput("empty date", hint=_HINT)
     try:
-        relative = _relative(raw, today)
-        if relative is not None:
-            return relative
-        week = _ISO_WEEK.match(raw)
-        if week:
-            year, number, day = week.groups()
-            return dt.date.fromisocalendar(int(year), int(number), int(day or 1))
+        known = _exact(raw, today) or _relative(raw, today)
     except (ValueError, OverflowError):
-        raise BadInput(f"no such date: '{shown(text)}'", hint=hint) from None
+        raise BadInput(f"no such date: '{shown(text)}'", hint=_HINT) from None
+    if known is not None:
+        return known
     if len(raw) > 64 or not re.search(r"\d", raw):
-        raise BadInput(f"not a date: '{shown(text)}'", hint=hint)
-    from dateutil import parser  # only absolute forms pay for dateutil
+        raise BadInput(f"not a date: '{shown(text)}'", hint=_HINT)
+    from dateutil import parser  # only the free forms pay for dateutil
 
     try:
         return parser.parse(raw, default=dt.datetime(today.year, today.month, 1)).date()
     except (ValueError, OverflowError, parser.ParserError):
-        raise BadInput(f"not a date: '{shown(text)}'", hint=hint) from None
+        raise BadInput(f"not a date: '{shown(text)}'", hint=_HINT) from None
 
 
 def week_of(day: dt.date) -> tuple[dt.date, dt.date]:

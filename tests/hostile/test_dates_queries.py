@@ -8,7 +8,7 @@ import json
 import pytest
 from tests.conftest import Library, Run
 
-HINT = " (try 2025-06-24, 6/24/25, June 24, 2025, 2025-W26 or today / last week / next monday)\n"
+HINT = " (try 2025-06-24, 6/24/25, 'June 24, 2025', 2025-W26, W26, 'next monday' or 'in two weeks')\n"
 DATE_OPTIONS = [
     ("today", "--date"),
     ("week", "--date"),
@@ -22,7 +22,7 @@ BAD_DATES = {
     "huge-digits": ("1" * 10_000, "not a date: '" + "1" * 59 + "…'"),
     "nonsense": ("banana", "not a date: 'banana'"),
     "nonsense-digits": ("99/99/99", "not a date: '99/99/99'"),
-    "year-zero": ("0000-01-01", "not a date: '0000-01-01'"),
+    "year-zero": ("0000-01-01", "no such date: '0000-01-01'"),
     "week-54": ("2026-W54", "no such date: '2026-W54'"),
     "sql": ("2026-01-01'; DROP TABLE tips; --", "not a date: '2026-01-01'; DROP TABLE tips; --'"),
     "fts": ('NEAR("a" *)', "not a date: 'NEAR(\"a\" *)'"),

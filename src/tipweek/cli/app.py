@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from typer._click.core import Command as ClickCommand
 from typer._click.core import Context as ClickContext  # Typer vendors click
 from typer._click.exceptions import NoArgsIsHelpError, UsageError
 from typer.core import TyperGroup
@@ -72,11 +73,43 @@ def _usage(error: UsageError) -> NoReturn:
     raise typer.Exit(ExitCode.BAD_INPUT) from None
 
 
+def _add_library(ctx: ClickContext, _param: object, value: tuple[str, ...] | None) -> None:
+    """`tip week --library team-tips`: the global option, given after the command."""
+    if value:
+        state(ctx).extra_libraries.extend(Path(v) for v in value)
+
+
+def with_library_option(command: ClickCommand) -> ClickCommand:
+    """Accept `-L/--library` after the command too (and in each subcommand of a group)."""
+    from typer.core import TyperOption
+
+    if any(getattr(p, "name", "") == "library_after" for p in command.params):
+        return command
+    command.params.append(
+        TyperOption(
+            param_decls=["library_after", "--library", "-L"],
+            type=str,
+            multiple=True,
+            metavar="PATH",
+            expose_value=False,
+            callback=_add_library,
+            help="Also read tips from this folder (repeatable; TIP_LIBRARY works too).",
+        )
+    )
+    for sub in getattr(command, "commands", {}).values():
+        with_library_option(sub)
+    return command
+
+
 class TipGroup(TyperGroup):
     """Maps library errors to one stderr line and a named exit code, for every command."""
 
     def list_commands(self, ctx: ClickContext) -> list[str]:
         return list(self.commands)  # in the order they were registered, not alphabetical
+
+    def get_command(self, ctx: ClickContext, cmd_name: str) -> ClickCommand | None:
+        command = super().get_command(ctx, cmd_name)
+        return with_library_option(command) if command is not None else None
 
     def parse_args(self, ctx: ClickContext, args: list[str]) -> list[str]:
         try:
@@ -224,6 +257,12 @@ class State:
         while self.opened:
             self.opened.pop().close()
 
+    def when(self, words: list[str] | None, option: str | None, name: str = "--date") -> dt.date:
+        """The day a command is about: given as words (`tip week next month`) or as an option."""
+        if words and option is not None:
+            raise BadInput(f"give the date once: '{' '.join(words)}' or {name} {option}")
+        return self.date(" ".join(words) if words else option)
+
     def date(self, value: str | None, default: dt.date | None = None) -> dt.date:
         from tipweek.dates import parse_date
 
@@ -261,7 +300,7 @@ class State:
         return LibrarySource(str(into), into.expanduser().absolute(), writable=True)
 
 
-def state(ctx: typer.Context) -> State:
+def state(ctx: ClickContext) -> State:
     root = ctx.find_root()
     if not isinstance(root.obj, State):
         root.obj = State()
@@ -319,16 +358,28 @@ def root(
         typer.echo(ctx.get_help())
 
 
-# Options shared by several commands.
+# Options shared by several commands. Short flags mean one thing everywhere (README: "Options").
+DATE_HELP = "2026-06-24, 6/24/26, 'June 24, 2026', 2026-W26, W26, 'next monday', 'in two weeks'…"
 CategoryOpt = Annotated[str | None, typer.Option("--category", "-c", help="Only tips in this category.")]
-DateOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--date", "-d", help="Another day: 2025-06-24, 6/24/25, 'June 24, 2025', 2025-W26, 'next monday'…"
+DateOpt = Annotated[str | None, typer.Option("--date", "-d", help=f"Another day: {DATE_HELP}")]
+WhenArg = Annotated[
+    list[str] | None,
+    typer.Argument(
+        metavar="[DATE]",
+        help="The day, as with --date: 2026-W50, 'next month', 'in two weeks'…",
+        show_default=False,
     ),
 ]
 SinceOpt = Annotated[str | None, typer.Option("--since", help="Only tips dated on or after this date.")]
 UntilOpt = Annotated[str | None, typer.Option("--until", help="Only tips dated on or before this date.")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
-PagerOpt = Annotated[bool, typer.Option("--pager", help="Page long output.")]
+JsonOpt = Annotated[bool, typer.Option("--json", "-j", help="Print JSON instead of text.")]
+PagerOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--pager/--no-pager",
+        help="Page the output ($TIP_PAGER, $PAGER or less); default: on a terminal, when it is taller "
+        "than the screen.",
+        show_default=False,
+    ),
+]
 LimitOpt = Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most this many tips.")]

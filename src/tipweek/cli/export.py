@@ -57,6 +57,7 @@ FormatOpt = Annotated[
     str | None,
     typer.Option(
         "--format",
+        "-f",
         metavar="F",
         help="eml, html, text, markdown, json, fortune, svg or atom; default: from the -o extension "
         "(eml if none), or text on stdout.",

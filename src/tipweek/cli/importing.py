@@ -50,7 +50,7 @@ ExtraCategoryOpt = Annotated[
 ]
 DryRunOpt = Annotated[
     bool,
-    typer.Option("--dry-run", "-n", help="Show what would be created, updated and skipped; write nothing."),
+    typer.Option("--dry-run", help="Show what would be created, updated and skipped; write nothing."),
 ]
 UpdateOpt = Annotated[
     bool,

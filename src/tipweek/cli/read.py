@@ -17,6 +17,7 @@ from tipweek.cli.app import (
     PagerOpt,
     SinceOpt,
     UntilOpt,
+    WhenArg,
     command,
     emit_json,
     state,
@@ -30,7 +31,9 @@ if TYPE_CHECKING:
 ShortOpt = Annotated[bool, typer.Option("--short", "-s", help="One line: title — takeaway.")]
 
 
-def show_tip(st: State, tip: Tip, *, label: str = "", pager: bool = False, see_also: bool = False) -> None:
+def show_tip(
+    st: State, tip: Tip, *, label: str = "", pager: bool | None = None, see_also: bool = False
+) -> None:
     from rich.console import Group, RenderableType
 
     from tipweek import render
@@ -43,15 +46,14 @@ def show_tip(st: State, tip: Tip, *, label: str = "", pager: bool = False, see_a
     page(st, Group(*parts), pager)
 
 
-def page(st: State, renderable: object, pager: bool) -> None:
-    if pager:
-        with st.out.pager(styles=True):
-            st.out.print(renderable)
-    else:
-        st.out.print(renderable)
+def page(st: State, renderable: object, pager: bool | None) -> None:
+    """Print, through the pager when asked for or when the output is taller than the terminal."""
+    from tipweek.cli import paging
+
+    paging.page(st.out, renderable, pager, st.env)
 
 
-def _print_pick(st: State, pick: Pick, *, short: bool, as_json: bool, pager: bool, what: str) -> None:
+def _print_pick(st: State, pick: Pick, *, short: bool, as_json: bool, pager: bool | None, what: str) -> None:
     from tipweek import render
 
     if as_json:
@@ -65,11 +67,12 @@ def _print_pick(st: State, pick: Pick, *, short: bool, as_json: bool, pager: boo
 @command()
 def today(
     ctx: typer.Context,
+    when: WhenArg = None,
     date: DateOpt = None,
     category: CategoryOpt = None,
     short: ShortOpt = False,
     as_json: JsonOpt = False,
-    pager: PagerOpt = False,
+    pager: PagerOpt = None,
 ) -> None:
     """Show the tip of the day.
 
@@ -80,13 +83,14 @@ def today(
 
         tip today
         tip today --short              one line, for ~/.bashrc or a status bar
-        tip today --date yesterday
-        tip today --category empathy --json
+        tip today yesterday
+        tip today --date 'next friday' --category healthcare
+        tip today -c empathy --json
     """
     from tipweek.select import tip_for_day
 
     st = state(ctx)
-    day = st.date(date)
+    day = st.when(when, date)
     key = st.filters(category).category
     _print_pick(
         st,
@@ -101,11 +105,12 @@ def today(
 @command()
 def week(
     ctx: typer.Context,
+    when: WhenArg = None,
     date: DateOpt = None,
     category: CategoryOpt = None,
     short: ShortOpt = False,
     as_json: JsonOpt = False,
-    pager: PagerOpt = False,
+    pager: PagerOpt = None,
     unsent: Annotated[
         bool,
         typer.Option("--unsent", help="Exit 1 with a warning if `tip send` already sent this tip."),
@@ -120,7 +125,9 @@ def week(
 
         tip week
         tip week --short
-        tip week --date 'next week'
+        tip week next week
+        tip week 2026-W50
+        tip week in two weeks --pager
         tip week --date 2026-W05 --category 'service recovery'
         tip week --unsent && tip send week --to team@example.org
     """
@@ -128,8 +135,9 @@ def week(
     from tipweek.select import tip_for_week
 
     st = state(ctx)
+    day = st.when(when, date)
     key = st.filters(category).category
-    pick = tip_for_week(st.store, st.date(date), key)
+    pick = tip_for_week(st.store, day, key)
     if unsent:
         from tipweek.sentlog import already_sent
 
@@ -151,7 +159,7 @@ def show(
     ctx: typer.Context,
     tip_id: Annotated[str, typer.Argument(metavar="ID", help="The tip's id, or a unique start of it.")],
     as_json: JsonOpt = False,
-    pager: PagerOpt = False,
+    pager: PagerOpt = None,
 ) -> None:
     """Show one tip in full, then the three most similar tips.
 
@@ -177,10 +185,10 @@ def list_(
     category: CategoryOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
-    year: Annotated[int | None, typer.Option("--year", "-y", help="Only tips dated in this year.")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="Only tips dated in this year.")] = None,
     limit: LimitOpt = None,
     as_json: JsonOpt = False,
-    pager: PagerOpt = False,
+    pager: PagerOpt = None,
 ) -> None:
     """List tips, newest first.
 
@@ -209,7 +217,7 @@ def list_(
 
 
 @command()
-def categories(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+def categories(ctx: typer.Context, as_json: JsonOpt = False, pager: PagerOpt = None) -> None:
     """List the categories and how many tips each has.
 
     Categories match ignoring case and punctuation: 'service-recovery', 'Service Recovery'
@@ -227,12 +235,16 @@ def categories(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     if as_json:
         emit_json([c.to_json() for c in cats])
     else:
-        st.out.print(render.categories_table(cats))
+        page(st, render.categories_table(cats), pager)
 
 
 @command("random")
 def random_(
-    ctx: typer.Context, category: CategoryOpt = None, short: ShortOpt = False, as_json: JsonOpt = False
+    ctx: typer.Context,
+    category: CategoryOpt = None,
+    short: ShortOpt = False,
+    as_json: JsonOpt = False,
+    pager: PagerOpt = None,
 ) -> None:
     """Show a random tip (never one scheduled for a later date).
 
@@ -246,7 +258,7 @@ def random_(
     st = state(ctx)
     tip = random_tip(st.store, st.today, st.filters(category).category)
     _print_pick(
-        st, Pick(tip, st.today, st.today, False), short=short, as_json=as_json, pager=False, what="random tip"
+        st, Pick(tip, st.today, st.today, False), short=short, as_json=as_json, pager=pager, what="random tip"
     )
 
 
@@ -259,7 +271,17 @@ class ScheduleFormat(enum.StrEnum):
 @command()
 def schedule(
     ctx: typer.Context,
-    start: Annotated[str | None, typer.Option("--from", "-f", help="First week (any date form).")] = None,
+    when: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[DATE]",
+            help="The first week, as with --from: 2027-W01, 'next month'…",
+            show_default=False,
+        ),
+    ] = None,
+    start: Annotated[
+        str | None, typer.Option("--from", "--date", "-d", help="The first week (any date form).")
+    ] = None,
     weeks: Annotated[int, typer.Option("--weeks", "-w", min=1, max=520, help="How many weeks.")] = 8,
     category: CategoryOpt = None,
     as_json: JsonOpt = False,
@@ -267,6 +289,7 @@ def schedule(
         ScheduleFormat | None,
         typer.Option(
             "--format",
+            "-f",
             help="text (a table), json, or ics: iCalendar, one all-day event a week for a calendar app; "
             "default: from the -o extension, else text.",
         ),
@@ -276,6 +299,7 @@ def schedule(
         typer.Option("--output", "-o", metavar="FILE", help="Write the ics or json to this file."),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite the output file if it exists.")] = False,
+    pager: PagerOpt = None,
 ) -> None:
     """Show the coming weeks and the tip each one gets, or write them as a calendar.
 
@@ -287,8 +311,9 @@ def schedule(
     **Examples**
 
         tip schedule
-        tip schedule --weeks 12
-        tip schedule --from 2027-01-01 --json
+        tip schedule next month --weeks 12
+        tip schedule 2027-W01 --json
+        tip schedule --from 2027-01-01 -f json
         tip schedule --weeks 26 --format ics > tips.ics
         tip schedule --weeks 52 -o tips.ics --force
     """
@@ -298,14 +323,14 @@ def schedule(
 
     st = state(ctx)
     key = st.filters(category).category
-    picks = plan(st.store, st.date(start), weeks, key)
+    picks = plan(st.store, st.when(when, start, "--from"), weeks, key)
     suffix = output.suffix.lower().lstrip(".") if output else ""
     name = "json" if as_json else (fmt.value if fmt else "")
     name = name or (suffix if suffix in ("ics", "json") else "text")
     if name == "text":
         if output is not None:
             raise BadInput("--output writes ics or json", hint="add --format ics or --format json")
-        st.out.print(render.schedule_table(picks))
+        page(st, render.schedule_table(picks), pager)
         return
     if name == "json" and output is None:
         emit_json([p.to_json() for p in picks])

@@ -58,7 +58,7 @@ def search(
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="At most this many results.")] = 10,
     every: Annotated[bool, typer.Option("--all", help="Only tips with every word (or its forms).")] = False,
     as_json: JsonOpt = False,
-    pager: PagerOpt = False,
+    pager: PagerOpt = None,
 ) -> None:
     """Find the tips for a situation, best match first.
 
