@@ -300,7 +300,8 @@ def test_a_library_folder_that_disappears_leaves_the_index(
     import shutil
 
     # As in a large library, where each command compares only a slice of the file times.
-    monkeypatch.setattr("tipweek.index.sync.CHECK_BUDGET", 1)
+    monkeypatch.setattr("tipweek.index.watch.FULL_CHECK", 0)
+    monkeypatch.setattr("tipweek.index.watch.CHECK_BUDGET", 1)
     lib.write("loose-tip.toml", 'title = "Loose Caller Tip"\ncategories = ["Teamwork"]\nbody = "A caller."\n')
     assert "loose-tip" in ids(run, "caller")  # a tip right in the library folder, not in a year
     shutil.rmtree(lib.root)

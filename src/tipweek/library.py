@@ -106,19 +106,32 @@ def _line_of(text: str, key: str) -> int | None:
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
+def _toml() -> Any:
+    """The TOML parser: `tomli` (tomllib's own source, compiled: about 4x faster, which is most
+    of a first index build) when installed, else the standard library's. Imported only when a
+    file is (re)read, not on every command."""
+    try:
+        import tomli
+
+        return tomli
+    except ImportError:  # pragma: no cover - tomli is a dependency; kept for odd platforms
+        import tomllib
+
+        return tomllib
+
+
 def parse_tip(data: bytes, path: str) -> Tip:
     """Decode and validate one tip file's bytes; raises `TipFileError` with the line if known."""
     try:
         text = decode_text(data)
     except NotText as exc:
         raise TipFileError(path, exc.line, f"{exc} ({exc.hint})" if exc.hint else str(exc)) from None
-    import tomllib  # only when a file is (re)read, not on every command
-
+    toml = _toml()
     try:
-        raw = tomllib.loads(text)
+        raw = toml.loads(text)
     except RecursionError:
         raise TipFileError(path, None, "invalid TOML: nested too deeply") from None
-    except tomllib.TOMLDecodeError as exc:
+    except toml.TOMLDecodeError as exc:
         match = re.search(r"\(at line (\d+), column \d+\)", str(exc))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         raise TipFileError(path, int(match.group(1)) if match else None, f"invalid TOML: {message}") from None

@@ -82,7 +82,7 @@ class Index:
         return queries.count(self.db, Filters(category), eligible_on=as_of)
 
     def eligible_at(self, as_of: dt.date, category: str | None, position: int) -> Tip:
-        return queries.rows(self.db, Filters(category), "LIMIT 1 OFFSET ?", [position], eligible_on=as_of)[0]
+        return queries.nth(self.db, Filters(category), position, as_of)
 
     def ids(self) -> list[str]:
         return queries.ids(self.db)

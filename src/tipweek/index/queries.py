@@ -13,25 +13,29 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from tipweek.index.schema import without_waiting
+from tipweek.index.schema import unpack, without_waiting
 from tipweek.library import Problem
 from tipweek.model import JSON_KEYS, Tip
 from tipweek.store import Category, Filters, canonical_name, newest_bound, oldest_bound
 
-#: A tip's columns, as `row_to_tip` reads them; `t` is `tips`, `x` its row of `texts`.
-COLUMNS = ", ".join("x.body" if c == "body" else f"t.{c}" for c in (*JSON_KEYS, "path"))
-TEXT = "JOIN texts x ON x.rowid = t.rowid"
+#: A tip's columns, as `row_to_tip` reads them: `t` is `tips`, `f` its file and `x` its
+#: packed text (`TEXT` joins them).
+COLUMNS = (
+    ", ".join(f"t.{c}" for c in JSON_KEYS if c not in ("summary", "body")) + ", f.path AS path, x.z AS z"
+)
+TEXT = "JOIN files f ON f.rowid = t.rowid JOIN texts x ON x.rowid = t.rowid"
 
 
 def row_to_tip(row: sqlite3.Row) -> Tip:
+    summary, _, body, _ = unpack(row["z"])
     return Tip(
         id=row["id"],
         title=row["title"],
         date=dt.date.fromisoformat(row["date"]) if row["date"] else None,
         categories=tuple(json.loads(row["categories"])),
-        summary=row["summary"],
+        summary=summary,
         takeaway=row["takeaway"],
-        body=row["body"],
+        body=body,
         tags=tuple(json.loads(row["tags"])),
         source=row["source"],
         author=row["author"],
@@ -62,12 +66,16 @@ def where_for(
         if filters.category:
             sql += " AND t.rowid IN (SELECT tip FROM tip_categories WHERE key = ? AND visible = 1)"
             args.append(filters.category)
+    # One range of the order key: its lower bound, and one upper bound (the start of the
+    # undated keys, '1', when there is no `since`), so the index is read from one end.
     if filters.until:
-        sql += f" AND {on}.ord >= ? AND {on}.ord < '1'"
+        sql += f" AND {on}.ord >= ?"
         args.append(newest_bound(filters.until))
     if filters.since:
         sql += f" AND {on}.ord < ?"
         args.append(oldest_bound(filters.since))
+    elif filters.until:
+        sql += f" AND {on}.ord < '1'"
     if eligible_on:
         sql += f" AND {on}.ord >= ?"
         args.append(newest_bound(eligible_on))
@@ -92,6 +100,19 @@ def rows(
         [*where_args, *args],
     )
     return [row_to_tip(r) for r in found]
+
+
+def nth(db: sqlite3.Connection, filters: Filters, position: int, eligible_on: dt.date | None) -> Tip:
+    """The tip at `position` in order: counted in the narrow order index alone (a category's
+    own rows when there is one), then only that one row is read."""
+    on = "c" if filters.category else "t"
+    where, args = where_for(filters, on=on, eligible_on=eligible_on)
+    table, key = ("tip_categories c", "c.tip") if on == "c" else ("tips t", "t.rowid")
+    (rowid,) = db.execute(
+        f"SELECT {key} FROM {table} WHERE {where} ORDER BY {on}.ord LIMIT 1 OFFSET ?", [*args, position]
+    ).fetchone()
+    row = db.execute(f"SELECT {COLUMNS} FROM tips t {TEXT} WHERE t.rowid = ?", (rowid,)).fetchone()
+    return row_to_tip(row)
 
 
 def count(db: sqlite3.Connection, filters: Filters, eligible_on: dt.date | None = None) -> int:
@@ -139,16 +160,17 @@ def get_exact(db: sqlite3.Connection, tip_id: str) -> Tip | None:
 def blocks(db: sqlite3.Connection, tip: Tip) -> list[Any]:
     """The parsed body, cached in the index the first time a tip is shown."""
     row = db.execute(
-        "SELECT x.blocks FROM tips t JOIN texts x ON x.rowid = t.rowid WHERE t.path = ?", (tip.path,)
+        "SELECT b.parsed FROM files f JOIN blocks b ON b.rowid = f.rowid WHERE f.path = ?", (tip.path,)
     ).fetchone()
-    if row and row["blocks"]:
-        return list(json.loads(row["blocks"]))
+    if row:
+        return list(json.loads(row["parsed"]))
     from tipweek.mdblocks import parse
 
     parsed = parse(tip.body)
     with without_waiting(db):  # only a cache: never wait for another process's write lock
         db.execute(
-            "UPDATE texts SET blocks = ? WHERE rowid = (SELECT rowid FROM tips WHERE path = ?)",
+            "INSERT OR REPLACE INTO blocks(rowid, parsed) "
+            "SELECT t.rowid, ? FROM files f JOIN tips t ON t.rowid = f.rowid WHERE f.path = ?",
             (json.dumps(parsed), tip.path),
         )
     return parsed

@@ -12,44 +12,55 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 BUSY_MS = 15_000
 
 DDL = """
-CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE dirs(path TEXT PRIMARY KEY, layer INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;
+-- Every folder of every library, with the signature of its tip files (see `watch`).
+CREATE TABLE dirs(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, layer INTEGER NOT NULL,
+                  mtime_ns INTEGER NOT NULL, sig INTEGER NOT NULL, files INTEGER NOT NULL,
                   subdirs TEXT NOT NULL);
-CREATE TABLE files(path TEXT PRIMARY KEY, layer INTEGER NOT NULL, dir TEXT NOT NULL,
-                   mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL, problem TEXT, line INTEGER);
+CREATE TABLE files(rowid INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, layer INTEGER NOT NULL,
+                   dir INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL,
+                   problem TEXT, line INTEGER);
 CREATE INDEX files_dir ON files(dir);
 CREATE INDEX files_problems ON files(path) WHERE problem IS NOT NULL;
--- Narrow rows (many to a page), so ranking and filtering thousands of tips stays fast;
--- the long text lives in `texts`, which is also the full-text indexes' content.
+-- One row per readable tip file, with the file's rowid. Narrow (what lists show), so that
+-- ranking and filtering thousands of tips stays fast; the long text is compressed in `texts`.
 CREATE TABLE tips(
-    rowid INTEGER PRIMARY KEY, id TEXT NOT NULL, layer INTEGER NOT NULL, path TEXT NOT NULL UNIQUE,
+    rowid INTEGER PRIMARY KEY, id TEXT NOT NULL, layer INTEGER NOT NULL,
     visible INTEGER NOT NULL DEFAULT 0, ord TEXT NOT NULL, title TEXT, date TEXT, categories TEXT,
-    summary TEXT, takeaway TEXT, tags TEXT, source TEXT, author TEXT, excerpt INTEGER);
-CREATE TABLE texts(rowid INTEGER PRIMARY KEY, title TEXT, takeaway TEXT, blurb TEXT, body TEXT,
-                   tag_text TEXT, blocks TEXT);
+    takeaway TEXT, tags TEXT, source TEXT, author TEXT, excerpt INTEGER);
+-- summary, blurb, body and tag text, compressed (see `pack`): the text is stored once.
+CREATE TABLE texts(rowid INTEGER PRIMARY KEY, z BLOB NOT NULL);
+CREATE TABLE blocks(rowid INTEGER PRIMARY KEY, parsed TEXT NOT NULL);
 CREATE INDEX tips_id ON tips(id, layer);
 CREATE INDEX tips_order ON tips(visible, ord);
 CREATE TABLE tip_categories(tip INTEGER NOT NULL, key TEXT NOT NULL, name TEXT NOT NULL,
                             visible INTEGER NOT NULL DEFAULT 0, ord TEXT NOT NULL);
-CREATE INDEX tip_categories_order ON tip_categories(key, visible, ord);
+-- Covering: a category's n-th tip is found in the index alone.
+CREATE INDEX tip_categories_order ON tip_categories(key, visible, ord, tip);
 CREATE INDEX tip_categories_tip ON tip_categories(tip);
 CREATE TABLE category_counts(key TEXT NOT NULL, name TEXT NOT NULL, count INTEGER NOT NULL,
-                             PRIMARY KEY (key, name));
-CREATE VIRTUAL TABLE fts USING fts5(title, takeaway, blurb, body, tag_text, content='texts',
+                             PRIMARY KEY (key, name)) WITHOUT ROWID;
+-- What the full-text indexes read (external content): the text unpacked on the fly.
+CREATE VIEW fts_text(rowid, title, takeaway, blurb, body, tag_text) AS
+    SELECT t.rowid, t.title, t.takeaway, tip_text(x.z, 1), tip_text(x.z, 2), tip_text(x.z, 3)
+    FROM tips t JOIN texts x ON x.rowid = t.rowid;
+CREATE VIRTUAL TABLE fts USING fts5(title, takeaway, blurb, body, tag_text, content='fts_text',
     content_rowid='rowid', tokenize='porter unicode61 remove_diacritics 2');
-CREATE VIRTUAL TABLE words USING fts5(title, takeaway, blurb, body, tag_text, content='texts',
-    content_rowid='rowid', tokenize='unicode61 remove_diacritics 2', detail='none');
+CREATE VIRTUAL TABLE words USING fts5(title, takeaway, blurb, body, tag_text, content='fts_text',
+    content_rowid='rowid', tokenize='unicode61 remove_diacritics 2', detail='none', columnsize=0);
 CREATE VIRTUAL TABLE words_vocab USING fts5vocab(words, 'row');
 CREATE TRIGGER tips_visible AFTER UPDATE OF visible ON tips WHEN old.visible != new.visible BEGIN
     UPDATE tip_categories SET visible = new.visible WHERE tip = new.rowid;
 END;
-CREATE TRIGGER tips_ad AFTER DELETE ON tips BEGIN
-    DELETE FROM tip_categories WHERE tip = old.rowid;
+-- Before, so that the full-text rows are deleted while the tip's title is still there.
+CREATE TRIGGER tips_bd BEFORE DELETE ON tips BEGIN
     DELETE FROM texts WHERE rowid = old.rowid;
+    DELETE FROM blocks WHERE rowid = old.rowid;
+    DELETE FROM tip_categories WHERE tip = old.rowid;
 END;
 CREATE TRIGGER counts_au AFTER UPDATE OF visible ON tip_categories WHEN old.visible != new.visible BEGIN
     INSERT INTO category_counts(key, name, count)
@@ -60,21 +71,73 @@ CREATE TRIGGER counts_ad AFTER DELETE ON tip_categories WHEN old.visible BEGIN
     UPDATE category_counts SET count = count - 1 WHERE key = old.key AND name = old.name;
 END;
 """
-# Kept apart so that a first build can drop them, bulk-insert, and rebuild both indexes at once.
+# Kept apart so that a first build can drop them and fill both indexes a batch at a time.
+# A tip's row is inserted before its text, and its text deleted before its row (`tips_bd`).
 FTS_TRIGGERS = """
 CREATE TRIGGER fts_ai AFTER INSERT ON texts BEGIN
     INSERT INTO fts(rowid, title, takeaway, blurb, body, tag_text)
-        VALUES (new.rowid, new.title, new.takeaway, new.blurb, new.body, new.tag_text);
+        SELECT new.rowid, title, takeaway, tip_text(new.z, 1), tip_text(new.z, 2), tip_text(new.z, 3)
+        FROM tips WHERE rowid = new.rowid;
     INSERT INTO words(rowid, title, takeaway, blurb, body, tag_text)
-        VALUES (new.rowid, new.title, new.takeaway, new.blurb, new.body, new.tag_text);
+        SELECT new.rowid, title, takeaway, tip_text(new.z, 1), tip_text(new.z, 2), tip_text(new.z, 3)
+        FROM tips WHERE rowid = new.rowid;
 END;
 CREATE TRIGGER fts_ad AFTER DELETE ON texts BEGIN
     INSERT INTO fts(fts, rowid, title, takeaway, blurb, body, tag_text)
-        VALUES ('delete', old.rowid, old.title, old.takeaway, old.blurb, old.body, old.tag_text);
+        SELECT 'delete', old.rowid, title, takeaway, tip_text(old.z, 1), tip_text(old.z, 2),
+               tip_text(old.z, 3)
+        FROM tips WHERE rowid = old.rowid;
     INSERT INTO words(words, rowid, title, takeaway, blurb, body, tag_text)
-        VALUES ('delete', old.rowid, old.title, old.takeaway, old.blurb, old.body, old.tag_text);
+        SELECT 'delete', old.rowid, title, takeaway, tip_text(old.z, 1), tip_text(old.z, 2),
+               tip_text(old.z, 3)
+        FROM tips WHERE rowid = old.rowid;
 END;
 """
+FIELDS = ("summary", "blurb", "body", "tag_text")  # what `pack` keeps, in this order
+
+
+def pack(fields: tuple[str, str, str, str]) -> bytes:
+    """The long text of a tip in one compressed blob: each field as `length:text`. Raw
+    deflate, no header; about half the size of the text."""
+    import zlib
+
+    data = "".join(f"{len(f)}:{f}" for f in fields).encode("utf-8", "surrogatepass")
+    packer = zlib.compressobj(4, zlib.DEFLATED, -15)
+    return packer.compress(data) + packer.flush()
+
+
+def unpack(z: bytes) -> list[str]:
+    """The fields `pack` stored, in the order of `FIELDS`."""
+    import zlib
+
+    text = zlib.decompress(z, -15).decode("utf-8", "surrogatepass")
+    fields, at = [], 0
+    while at < len(text):
+        colon = text.index(":", at)
+        size = int(text[at:colon])
+        fields.append(text[colon + 1 : colon + 1 + size])
+        at = colon + 1 + size
+    return fields
+
+
+class _Unpacked:
+    """`tip_text(z, n)` for SQL, remembering the last few hundred blobs: a row asks for three
+    fields, and a first build reads each batch twice (once per full-text index)."""
+
+    KEEP = 300
+
+    def __init__(self) -> None:
+        self.seen: dict[bytes, list[str]] = {}
+
+    def __call__(self, z: bytes | None, n: int) -> str | None:
+        if z is None:
+            return None
+        fields = self.seen.get(z)
+        if fields is None:
+            if len(self.seen) >= self.KEEP:
+                self.seen.clear()
+            fields = self.seen[z] = unpack(z)
+        return fields[n]
 
 
 def connect(path: Path | str) -> sqlite3.Connection:
@@ -82,6 +145,8 @@ def connect(path: Path | str) -> sqlite3.Connection:
     db = sqlite3.connect(str(path), timeout=15, isolation_level=None, check_same_thread=False)
     db.row_factory = sqlite3.Row
     db.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
+    # The full-text indexes read the text through `fts_text`, which unpacks it with this.
+    db.create_function("tip_text", 2, _Unpacked(), deterministic=True)
     return db
 
 
@@ -124,6 +189,8 @@ def without_waiting(db: sqlite3.Connection) -> Iterator[None]:
 
 def reset(db: sqlite3.Connection) -> None:
     """Drop every table and create the current schema, inside the caller's transaction."""
+    for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'view'").fetchall():
+        db.execute(f'DROP VIEW "{name}"')
     for (name,) in db.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
     ).fetchall():

@@ -1,10 +1,9 @@
 """Bringing the index up to date with the tip files.
 
-* Folders are compared by modification time, so added, removed and renamed files (and the
-  atomic saves that most editors and git do) are picked up by the next command at any size.
-* Files are compared by modification time and size: all of them when the library has up
-  to `CHECK_BUDGET` files, otherwise a rotating slice per command, so that an in-place edit
-  in a huge library is seen within a few commands (`tip reindex` forces a full check).
+`watch` finds the folders that changed (cheaply, before every command); this module lists
+them again, reads the files that differ, and writes the changes. A first build reads the
+files in worker processes and fills the full-text indexes a batch at a time, reporting
+progress as it goes.
 
 Writers take SQLite's write lock (`BEGIN IMMEDIATE`) and the database runs in WAL mode, so
 concurrent commands neither block readers nor corrupt it. Progress is reported through a
@@ -22,14 +21,14 @@ from pathlib import Path
 from typing import NamedTuple
 
 from tipweek.errors import TipFileError
-from tipweek.fsutil import Listing, walk_visible
-from tipweek.index.schema import FTS_TRIGGERS, reset, statements, without_waiting, writing
+from tipweek.fsutil import list_visible
+from tipweek.index import watch
+from tipweek.index.schema import FTS_TRIGGERS, pack, reset, statements, writing
 from tipweek.library import LibrarySource, read_tip, tip_files
 from tipweek.model import Tip
 from tipweek.store import order_key
 from tipweek.text import category_key, clean
 
-CHECK_BUDGET = 2500
 BULK = 1000  # files to read at once from which a first build bulk-loads and parses in parallel
 CHUNK = 250  # files parsed per task
 PROGRESS_THRESHOLD = 500  # fewer files than this are read without reporting progress
@@ -40,7 +39,7 @@ Progress = Callable[[int, int], None]
 
 class Queued(NamedTuple):
     layer: int
-    dir: str
+    dir: int  # the folder's id in `dirs`
     path: str
 
 
@@ -56,11 +55,6 @@ class Changes:
 
     read: list[Queued] = field(default_factory=list)  # files to (re)read
     gone: list[str] = field(default_factory=list)  # file paths to forget
-    dirs: list[tuple[str, int, int, str]] = field(default_factory=list)  # (path, layer, mtime_ns, subdirs)
-    gone_dirs: list[str] = field(default_factory=list)
-
-    def __bool__(self) -> bool:
-        return bool(self.read or self.gone or self.dirs or self.gone_dirs)
 
 
 def refresh(
@@ -71,13 +65,12 @@ def refresh(
     progress: Progress | None = None,
 ) -> int:
     """Bring the index up to date with the files; returns how many files were re-read or forgotten."""
-    changes = find_changes(db, sources, full)
-    if not changes:
+    found = watch.scan(db, [str(s.path) for s in sources], full=full)
+    if not found:
         return 0
     with writing(db):
         # Another process may have applied the same changes meanwhile: every step is idempotent.
-        apply(db, changes, progress)
-    return len(changes.read) + len(changes.gone)
+        return apply(db, sources, found, progress)
 
 
 def rebuild(
@@ -87,194 +80,142 @@ def rebuild(
     commands keep reading the old index."""
     with writing(db):
         reset(db)
-        changes = find_changes(db, sources, full=True)
-        apply(db, changes, progress)
-    return len(changes.read)
+        return apply(db, sources, watch.scan(db, [str(s.path) for s in sources], full=True), progress)
 
 
-# -- finding what changed ---------------------------------------------------------------
+# -- what changed -----------------------------------------------------------------------
 
 
-def find_changes(db: sqlite3.Connection, sources: Sequence[LibrarySource], full: bool) -> Changes:
-    """Find what changed on disk since the index last looked."""
-    known = {r["path"]: r for r in db.execute("SELECT path, layer, mtime_ns, subdirs FROM dirs")}
+def _diff(db: sqlite3.Connection, sources: Sequence[LibrarySource], found: watch.Found) -> Changes:
+    """Record the changed folders and list them again: the files that differ from the index
+    are to be read, the ones no longer there forgotten."""
     changes = Changes()
-    seen: set[str] = set()
-    for layer, source in enumerate(sources):
-        _walk_source(db, layer, source.path, known, full, seen, changes)
-    changes.gone_dirs = [d for d in known if d not in seen]
-    for folder in changes.gone_dirs:
-        changes.gone += [r["path"] for r in db.execute("SELECT path FROM files WHERE dir = ?", (folder,))]
-    if not full:
-        _check_files(db, changes)
+    for folder in found.gone:
+        changes.gone += [r[0] for r in db.execute(
+            "SELECT path FROM files WHERE dir = (SELECT id FROM dirs WHERE path = ?)", (folder,)
+        )]  # fmt: skip
+        db.execute("DELETE FROM dirs WHERE path = ?", (folder,))
+    for look in found.changed:
+        (dir_id,) = db.execute(
+            "INSERT INTO dirs(path, layer, mtime_ns, sig, files, subdirs) VALUES (?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (path) DO UPDATE SET layer = excluded.layer, mtime_ns = excluded.mtime_ns, "
+            "sig = excluded.sig, files = excluded.files, subdirs = excluded.subdirs RETURNING id",
+            look.row(),
+        ).fetchone()
+        listing = list_visible(look.folder, watch.SUFFIX)
+        stored = {
+            r["path"]: (r["layer"], r["mtime_ns"], r["size"])
+            for r in db.execute("SELECT path, layer, mtime_ns, size FROM files WHERE dir = ?", (dir_id,))
+        }
+        present = tip_files(sources[look.layer].path, listing)
+        for file in present:
+            if stored.get(file.path) != (look.layer, file.mtime_ns, file.size):
+                changes.read.append(Queued(look.layer, dir_id, file.path))
+        names = {f.path for f in present}
+        changes.gone += [p for p in stored if p not in names]
     return changes
-
-
-def _walk_source(
-    db: sqlite3.Connection,
-    layer: int,
-    root: Path,
-    known: dict[str, sqlite3.Row],
-    full: bool,
-    seen: set[str],
-    changes: Changes,
-) -> None:
-    """Compare one library's folders with the index: a folder whose time has not changed is
-    not listed again (its files are checked by `_check_files`)."""
-    mtimes: dict[str, int] = {}
-
-    def unchanged(folder: str) -> list[str] | None:
-        try:
-            mtime = os.stat(folder).st_mtime_ns
-        except OSError:
-            return []  # gone (or unreadable): its tips leave the index
-        seen.add(folder)
-        mtimes[folder] = mtime
-        old = known.get(folder)
-        if old and old["layer"] == layer and old["mtime_ns"] == mtime and not full:
-            return list(json.loads(old["subdirs"]))
-        return None
-
-    for listing in walk_visible(root, ".toml", known=unchanged):
-        _diff_folder(db, layer, listing._replace(files=tip_files(root, listing)), changes)
-        changes.dirs.append((listing.folder, layer, mtimes[listing.folder], json.dumps(listing.folders)))
-
-
-def _diff_folder(db: sqlite3.Connection, layer: int, listing: Listing, changes: Changes) -> None:
-    """Queue the files of one listed folder that differ from the index, and forget the ones gone."""
-    stored = {
-        r["path"]: (r["layer"], r["mtime_ns"], r["size"])
-        for r in db.execute("SELECT path, layer, mtime_ns, size FROM files WHERE dir = ?", (listing.folder,))
-    }
-    for file in listing.files:
-        if stored.get(file.path) != (layer, file.mtime_ns, file.size):
-            changes.read.append(Queued(layer, listing.folder, file.path))
-    present = {f.path for f in listing.files}
-    changes.gone += [p for p in stored if p not in present]
-
-
-def _next_slice(db: sqlite3.Connection, slices: int) -> int:
-    """Which slice of the files this command checks: each command takes the next one."""
-    row = db.execute("SELECT value FROM meta WHERE key = 'next_slice'").fetchone()
-    turn = int(row["value"]) if row and str(row["value"]).isdigit() else 0
-    with without_waiting(db):
-        db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('next_slice', ?)", (str(turn + 1),))
-    return turn % slices
-
-
-def _check_files(db: sqlite3.Connection, changes: Changes) -> None:
-    """Compare file times and sizes: all files, or a rotating slice of a large library, so
-    that an in-place edit is seen within as many commands as there are slices."""
-    (last,) = db.execute("SELECT coalesce(max(rowid), 0) FROM files").fetchone()
-    slices = max(1, -(-last // CHECK_BUDGET))
-    low = _next_slice(db, slices) * CHECK_BUDGET if slices > 1 else 0
-    queued = {q.path for q in changes.read} | set(changes.gone)
-    rows = db.execute(
-        "SELECT path, layer, dir, mtime_ns, size FROM files WHERE rowid > ? AND rowid <= ?",
-        (low, low + CHECK_BUDGET),
-    )
-    for row in rows:
-        if row["path"] in queued:
-            continue
-        try:
-            st = os.stat(row["path"])
-            current = (st.st_mtime_ns, st.st_size)
-        except OSError:
-            current = (0, -1)
-        if current != (row["mtime_ns"], row["size"]):
-            changes.read.append(Queued(row["layer"], row["dir"], row["path"]))
 
 
 # -- applying changes -------------------------------------------------------------------
 
 
-def apply(db: sqlite3.Connection, changes: Changes, progress: Progress | None) -> None:
-    """Write `changes` into the index, inside the caller's write transaction."""
+def apply(
+    db: sqlite3.Connection, sources: Sequence[LibrarySource], found: watch.Found, progress: Progress | None
+) -> int:
+    """Write what `found` says changed into the index, inside the caller's write transaction;
+    returns how many files were read or forgotten."""
+    changes = _diff(db, sources, found)
     bulk = len(changes.read) >= BULK and not db.execute("SELECT 1 FROM tips LIMIT 1").fetchone()
     if bulk:
-        # A first build: fill the tables, then build both full-text indexes in one pass each.
+        # A first build: fill the tables, and both full-text indexes a batch at a time.
         db.execute("DROP TRIGGER fts_ai")
         db.execute("DROP TRIGGER fts_ad")
     touched: set[str] = set()
     for path in changes.gone:
         touched |= _forget(db, path)
-    db.executemany("DELETE FROM dirs WHERE path = ?", [(d,) for d in changes.gone_dirs])
-    for queued, parsed in _read_files(changes.read, progress):
-        if not bulk:
-            touched |= _forget(db, queued.path)
-        _store_file(db, queued, parsed)
-        if parsed.tip is not None:
-            _insert(db, parsed.tip, queued.layer)
-            touched.add(parsed.tip.id)
-    db.executemany(
-        "INSERT OR REPLACE INTO dirs(path, layer, mtime_ns, subdirs) VALUES (?, ?, ?, ?)", changes.dirs
-    )
+    done = 0
+    report = progress if progress is not None and len(changes.read) >= PROGRESS_THRESHOLD else None
+    if report:
+        report(0, len(changes.read))
+    for chunk, results in _parse_all(changes.read):
+        first = None
+        for queued, parsed in zip(chunk, results, strict=True):
+            if not bulk:
+                touched |= _forget(db, queued.path)
+            rowid = _store_file(db, queued, parsed)
+            first = first or rowid
+            if parsed.tip is not None:
+                _insert(db, parsed.tip, queued.layer, rowid)
+                touched.add(parsed.tip.id)
+        if bulk and first is not None:
+            _fill_fts(db, first)
+        done += len(chunk)
+        if report:
+            report(done, len(changes.read))
     if bulk:
-        db.execute("INSERT INTO fts(fts) VALUES ('rebuild')")
-        db.execute("INSERT INTO words(words) VALUES ('rebuild')")
         for statement in statements(FTS_TRIGGERS):
             db.execute(statement)
         _show_winners(db)
     else:
         _update_visibility(db, touched)
+    return len(changes.read) + len(changes.gone)
 
 
-def _read_files(queue: list[Queued], progress: Progress | None) -> Iterator[tuple[Queued, Parsed]]:
-    report = progress if progress is not None and len(queue) >= PROGRESS_THRESHOLD else None
-    done = 0
-    if report:
-        report(done, len(queue))
-    for chunk, results in _parse_all(queue):
-        yield from zip(chunk, results, strict=True)
-        done += len(chunk)
-        if report:
-            report(done, len(queue))
+def _fill_fts(db: sqlite3.Connection, first: int) -> None:
+    """Index the tips inserted since row `first` (a first build, with the triggers dropped)."""
+    for table in ("fts", "words"):
+        db.execute(
+            f"INSERT INTO {table}(rowid, title, takeaway, blurb, body, tag_text) "
+            "SELECT rowid, title, takeaway, blurb, body, tag_text FROM fts_text WHERE rowid >= ?",
+            (first,),
+        )
 
 
-def _store_file(db: sqlite3.Connection, queued: Queued, parsed: Parsed) -> None:
+def _store_file(db: sqlite3.Connection, queued: Queued, parsed: Parsed) -> int:
     message, line = parsed.problem or (None, None)
-    db.execute(
+    cur = db.execute(
         "INSERT OR REPLACE INTO files(path, layer, dir, mtime_ns, size, problem, line) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
         (queued.path, queued.layer, queued.dir, *parsed.stat, message, line),
     )
+    return int(cur.lastrowid or 0)
 
 
 def _forget(db: sqlite3.Connection, path: str) -> set[str]:
-    found = {r["id"] for r in db.execute("SELECT id FROM tips WHERE path = ?", (path,))}
-    db.execute("DELETE FROM tips WHERE path = ?", (path,))
-    db.execute("DELETE FROM files WHERE path = ?", (path,))
+    row = db.execute("SELECT rowid FROM files WHERE path = ?", (path,)).fetchone()
+    if row is None:
+        return set()
+    found = {r["id"] for r in db.execute("SELECT id FROM tips WHERE rowid = ?", (row[0],))}
+    db.execute("DELETE FROM tips WHERE rowid = ?", (row[0],))
+    db.execute("DELETE FROM files WHERE rowid = ?", (row[0],))
     return found
 
 
-def _insert(db: sqlite3.Connection, tip: Tip, layer: int) -> None:
+def _insert(db: sqlite3.Connection, tip: Tip, layer: int, rowid: int) -> None:
     order = order_key(tip)
-    cur = db.execute(
-        "INSERT INTO tips(id, layer, path, ord, title, date, categories, summary, takeaway, tags, "
-        f"source, author, excerpt) VALUES ({', '.join('?' * 13)})",
+    db.execute(
+        "INSERT INTO tips(rowid, id, layer, ord, title, date, categories, takeaway, tags, source, author, "
+        f"excerpt) VALUES ({', '.join('?' * 12)})",
         (
+            rowid,
             tip.id,
             layer,
-            tip.path,
             order,
             tip.title,
             tip.iso_date,
-            json.dumps(list(tip.categories)),
-            tip.summary,
+            json.dumps(list(tip.categories), ensure_ascii=False),
             tip.takeaway,
-            json.dumps(list(tip.tags)),
+            json.dumps(list(tip.tags), ensure_ascii=False),
             tip.source,
             tip.author,
             int(tip.excerpt),
         ),
     )
-    db.execute(
-        "INSERT INTO texts(rowid, title, takeaway, blurb, body, tag_text) VALUES (?, ?, ?, ?, ?, ?)",
-        (cur.lastrowid, tip.title, tip.takeaway, clean(tip.blurb), tip.body, ", ".join(tip.tags)),
-    )
+    text = (tip.summary, clean(tip.blurb), tip.body, ", ".join(tip.tags))
+    db.execute("INSERT INTO texts(rowid, z) VALUES (?, ?)", (rowid, pack(text)))
     db.executemany(
         "INSERT INTO tip_categories(tip, key, name, ord) VALUES (?, ?, ?, ?)",
-        [(cur.lastrowid, category_key(c), c, order) for c in tip.categories],
+        [(rowid, category_key(c), c, order) for c in tip.categories],
     )
 
 
@@ -282,7 +223,9 @@ def _update_visibility(db: sqlite3.Connection, ids: Iterable[str]) -> None:
     """Of the tips sharing an id, only the one in the highest layer (first path) is shown."""
     for tip_id in ids:
         winner = db.execute(
-            "SELECT rowid FROM tips WHERE id = ? ORDER BY layer DESC, path LIMIT 1", (tip_id,)
+            "SELECT t.rowid FROM tips t JOIN files f ON f.rowid = t.rowid WHERE t.id = ? "
+            "ORDER BY t.layer DESC, f.path LIMIT 1",
+            (tip_id,),
         ).fetchone()
         rowid = winner[0] if winner else 0
         db.execute(
@@ -294,8 +237,9 @@ def _update_visibility(db: sqlite3.Connection, ids: Iterable[str]) -> None:
 def _show_winners(db: sqlite3.Connection) -> None:
     """`_update_visibility` for every id at once, after a first build."""
     db.execute(
-        "UPDATE tips SET visible = 1 WHERE rowid IN (SELECT rowid FROM (SELECT rowid, row_number() "
-        "OVER (PARTITION BY id ORDER BY layer DESC, path) AS n FROM tips) WHERE n = 1)"
+        "UPDATE tips SET visible = 1 WHERE rowid IN (SELECT rowid FROM (SELECT t.rowid, row_number() "
+        "OVER (PARTITION BY t.id ORDER BY t.layer DESC, f.path) AS n FROM tips t "
+        "JOIN files f ON f.rowid = t.rowid) WHERE n = 1)"
     )
 
 
