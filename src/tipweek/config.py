@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from tipweek.errors import LibraryError
 
@@ -132,6 +132,22 @@ def load_config(path: Path) -> Config:
         ("export.to", to, list),
     ):
         _expect(value, kind, key, path)
+    settings = _smtp(smtp, path)
+    return Config(
+        libraries=tuple(Path(str(p)).expanduser() for p in libraries),
+        bundled=bundled,
+        subject=subject,
+        sender=sender,
+        to=tuple(str(a) for a in to),
+        smtp=settings,
+        site=_site(data.get("site", {}), path),
+        channels=_channels(data.get("channels", {}), path),
+        synonyms=tuple(_beside(path, str(p)) for p in synonyms),
+    )
+
+
+def _smtp(smtp: dict[str, Any], path: Path) -> SmtpSettings:
+    """The `[smtp]` table, checked; a password in the file itself is refused."""
     settings = SmtpSettings(
         host=smtp.get("host", "localhost"),
         port=smtp.get("port", 0),
@@ -151,17 +167,7 @@ def load_config(path: Path) -> Config:
             f"{path}: never store the SMTP password in the config; "
             "set smtp.password_env to the name of an environment variable"
         )
-    return Config(
-        libraries=tuple(Path(str(p)).expanduser() for p in libraries),
-        bundled=bundled,
-        subject=subject,
-        sender=sender,
-        to=tuple(str(a) for a in to),
-        smtp=settings,
-        site=_site(data.get("site", {}), path),
-        channels=_channels(data.get("channels", {}), path),
-        synonyms=tuple(_beside(path, str(p)) for p in synonyms),
-    )
+    return settings
 
 
 def _beside(config_file: Path, value: str) -> Path:

@@ -48,34 +48,50 @@ class Block(NamedTuple):
     plain: str  # the same block as plain text (for cutting a paragraph that alone is too long)
 
 
+def _leaf(token: Any, d: Dialect) -> str | None:
+    """A token that holds text, in the dialect; None for any other."""
+    kind = token.type
+    if kind == "text":
+        return d.escape(token.content)
+    if kind == "softbreak":
+        return " "
+    if kind == "hardbreak":
+        return d.newline
+    if kind == "code_inline":
+        return d.code.format(d.escape(token.content))
+    if kind == "image":
+        return d.escape(f"[{token.content or 'image'}]")
+    return None
+
+
+def _closed(opened: str, href: str, inner: str, d: Dialect) -> str:
+    """Emphasis or a link around its text, once it is closed; empty ones stay plain text, and
+    only safe link schemes become links."""
+    if not inner.strip():
+        return inner
+    if opened == "strong_open":
+        return d.strong.format(inner)
+    if opened == "em_open":
+        return d.em.format(inner)
+    if href.strip().lower().startswith(SAFE_SCHEMES):
+        return d.link.format(text=inner, url=d.url(href.strip()))
+    return inner
+
+
 def _inline(children: Sequence[Any], d: Dialect) -> str:
     """Inline tokens (text, emphasis, code, links, images) in the dialect."""
     stack: list[tuple[str, str, list[str]]] = [("", "", [])]
     for token in children:
-        out = stack[-1][2]
         kind = token.type
-        if kind == "text":
-            out.append(d.escape(token.content))
-        elif kind == "softbreak":
-            out.append(" ")
-        elif kind == "hardbreak":
-            out.append(d.newline)
-        elif kind == "code_inline":
-            out.append(d.code.format(d.escape(token.content)))
-        elif kind == "image":
-            out.append(d.escape(f"[{token.content or 'image'}]"))
-        elif kind in ("strong_open", "em_open", "link_open"):
+        if kind in ("strong_open", "em_open", "link_open"):
             stack.append((kind, str(token.attrGet("href") or ""), []))
         elif kind in ("strong_close", "em_close", "link_close") and len(stack) > 1:
             opened, href, parts = stack.pop()
-            inner = "".join(parts)
-            if opened == "strong_open":
-                inner = d.strong.format(inner) if inner.strip() else inner
-            elif opened == "em_open":
-                inner = d.em.format(inner) if inner.strip() else inner
-            elif href.strip().lower().startswith(SAFE_SCHEMES) and inner.strip():
-                inner = d.link.format(text=inner, url=d.url(href.strip()))
-            stack[-1][2].append(inner)
+            stack[-1][2].append(_closed(opened, href, "".join(parts), d))
+        else:
+            text = _leaf(token, d)
+            if text is not None:
+                stack[-1][2].append(text)
     while len(stack) > 1:  # unbalanced input: keep the text
         _, _, parts = stack.pop()
         stack[-1][2].extend(parts)
@@ -113,26 +129,29 @@ class _Writer:
         if kind == "inline":
             text = _inline(token.children or [], d)
             self.add(d.heading.format(text) if heading else text)
-        elif kind in ("bullet_list_open", "ordered_list_open"):
-            self.lists.append([kind == "ordered_list_open", int(token.attrGet("start") or 1)])
-        elif kind in ("bullet_list_close", "ordered_list_close"):
-            self.lists.pop()
-        elif kind == "list_item_open":
-            ordered, number = self.lists[-1]
-            self.marker = (
-                f"{number}. " if ordered else d.bullets[(len(self.lists) - 1) % len(d.bullets)] + " "
-            )
-            self.lists[-1][1] = number + 1
-        elif kind == "blockquote_open":
-            self.quotes += 1
-        elif kind == "blockquote_close":
-            self.quotes -= 1
+        elif kind.endswith("_list_open") or kind.endswith("_list_close") or kind == "list_item_open":
+            self.list_token(token)
+        elif kind in ("blockquote_open", "blockquote_close"):
+            self.quotes += 1 if kind == "blockquote_open" else -1
         elif kind in ("fence", "code_block"):
             self.add(d.pre.format(d.escape(token.content.rstrip("\n"))))
         elif kind == "hr":
             self.add(d.rule)
         if token.level == 0 and token.nesting <= 0 and kind != "inline":
             self.flush()
+
+    def list_token(self, token: Any) -> None:
+        """Lists nest; each item's marker is its number or the bullet of its depth."""
+        kind = token.type
+        if kind in ("bullet_list_open", "ordered_list_open"):
+            self.lists.append([kind == "ordered_list_open", int(token.attrGet("start") or 1)])
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            self.lists.pop()
+        elif kind == "list_item_open":
+            ordered, number = self.lists[-1]
+            bullet = self.d.bullets[(len(self.lists) - 1) % len(self.d.bullets)]
+            self.marker = f"{number}. " if ordered else bullet + " "
+            self.lists[-1][1] = number + 1
 
 
 def _render(markdown: str, d: Dialect) -> list[str]:

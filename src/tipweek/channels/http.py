@@ -131,6 +131,42 @@ def _attempt(url: str, data: bytes, timeout: float) -> tuple[int, Any, bytes]:
             return error.code, error.headers, error.read(65536)
 
 
+def _try_once(url: str, data: bytes, where: str, timeout: float) -> tuple[int, Any, bytes] | str:
+    """One POST: the answer, or what went wrong before anything was sent (safe to try again)."""
+    import urllib.error
+
+    try:
+        return _attempt(url, data, timeout)
+    except urllib.error.URLError as error:  # nothing was sent
+        return f"cannot connect: {one_line(str(getattr(error.reason, 'strerror', None) or error.reason))}"
+    except TimeoutError:
+        raise SendError(
+            f"{where} did not answer within {timeout:g}s; the post may or may not have arrived",
+            hint="not sent again, to avoid a duplicate; check the channel",
+        ) from None
+    except OSError as error:
+        return f"connection failed: {one_line(str(error.strerror or error))}"
+
+
+def _judge(
+    status: int, headers: Any, body: bytes, where: str, policy: RetryPolicy, wait: float
+) -> tuple[str, float]:
+    """For an answer that is not a success: what to report, and how long to wait before trying
+    again; raises `SendError` when trying again cannot help."""
+    asked = _retry_after(headers, body)
+    if status == 429:
+        if asked is not None and asked > policy.max_wait:
+            raise SendError(
+                f"{where} is rate limited (HTTP 429): try again in {asked:.0f}s", hint="nothing was posted"
+            )
+        return "rate limited (HTTP 429)", asked if asked is not None else wait
+    if status in RETRY_STATUSES:
+        return f"HTTP {status} {_reason(body)}".rstrip(), min(
+            asked, policy.max_wait
+        ) if asked is not None else wait
+    raise SendError(f"{where} refused the post: HTTP {status} {_reason(body)}".rstrip())
+
+
 def post_json(
     url: str,
     payload: dict[str, Any],
@@ -140,43 +176,18 @@ def post_json(
     sleep: Callable[[float], None] = time.sleep,
 ) -> Response:
     """POST `payload` as JSON with the retry policy above; raises `SendError` in one line."""
-    import urllib.error
-
     url = check_url(url, where)
     data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
     wait = policy.backoff
     problem = ""
     for attempt in range(1, policy.attempts + 1):
-        try:
-            status, headers, body = _attempt(url, data, policy.timeout)
-        except urllib.error.URLError as error:  # nothing was sent: safe to try again
-            problem = (
-                f"cannot connect: {one_line(str(getattr(error.reason, 'strerror', None) or error.reason))}"
-            )
-        except TimeoutError:
-            raise SendError(
-                f"{where} did not answer within {policy.timeout:g}s; the post may or may not have arrived",
-                hint="not sent again, to avoid a duplicate; check the channel",
-            ) from None
-        except OSError as error:
-            problem = f"connection failed: {one_line(str(error.strerror or error))}"
+        answer = _try_once(url, data, where, policy.timeout)
+        if isinstance(answer, str):
+            problem = answer
+        elif 200 <= answer[0] < 300:
+            return Response(answer[0], answer[2], attempt)
         else:
-            if 200 <= status < 300:
-                return Response(status, body, attempt)
-            asked = _retry_after(headers, body)
-            if status == 429:
-                if asked is not None and asked > policy.max_wait:
-                    raise SendError(
-                        f"{where} is rate limited (HTTP 429): try again in {asked:.0f}s",
-                        hint="nothing was posted",
-                    )
-                problem = "rate limited (HTTP 429)"
-                wait = asked if asked is not None else wait
-            elif status in RETRY_STATUSES:
-                problem = f"HTTP {status} {_reason(body)}".rstrip()
-                wait = min(asked, policy.max_wait) if asked is not None else wait
-            else:
-                raise SendError(f"{where} refused the post: HTTP {status} {_reason(body)}".rstrip())
+            problem, wait = _judge(*answer, where, policy, wait)
         if attempt < policy.attempts:
             sleep(wait)
             wait = max(wait * 2, policy.backoff)

@@ -268,36 +268,40 @@ class ScheduleFormat(enum.StrEnum):
     ics = "ics"
 
 
+FirstWeekArg = Annotated[
+    list[str] | None,
+    typer.Argument(
+        metavar="[DATE]", help="The first week, as with --from: 2027-W01, 'next month'…", show_default=False
+    ),
+]
+FromOpt = Annotated[
+    str | None, typer.Option("--from", "--date", "-d", help="The first week (any date form).")
+]
+WeeksOpt = Annotated[int, typer.Option("--weeks", "-w", min=1, max=520, help="How many weeks.")]
+ScheduleFormatOpt = Annotated[
+    ScheduleFormat | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="text (a table), json, or ics: iCalendar, one all-day event a week for a calendar app; "
+        "default: from the -o extension, else text.",
+    ),
+]
+ScheduleOutputOpt = Annotated[
+    Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write the ics or json to this file.")
+]
+
+
 @command()
 def schedule(
     ctx: typer.Context,
-    when: Annotated[
-        list[str] | None,
-        typer.Argument(
-            metavar="[DATE]",
-            help="The first week, as with --from: 2027-W01, 'next month'…",
-            show_default=False,
-        ),
-    ] = None,
-    start: Annotated[
-        str | None, typer.Option("--from", "--date", "-d", help="The first week (any date form).")
-    ] = None,
-    weeks: Annotated[int, typer.Option("--weeks", "-w", min=1, max=520, help="How many weeks.")] = 8,
+    when: FirstWeekArg = None,
+    start: FromOpt = None,
+    weeks: WeeksOpt = 8,
     category: CategoryOpt = None,
     as_json: JsonOpt = False,
-    fmt: Annotated[
-        ScheduleFormat | None,
-        typer.Option(
-            "--format",
-            "-f",
-            help="text (a table), json, or ics: iCalendar, one all-day event a week for a calendar app; "
-            "default: from the -o extension, else text.",
-        ),
-    ] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", metavar="FILE", help="Write the ics or json to this file."),
-    ] = None,
+    fmt: ScheduleFormatOpt = None,
+    output: ScheduleOutputOpt = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite the output file if it exists.")] = False,
     pager: PagerOpt = None,
 ) -> None:
@@ -324,9 +328,7 @@ def schedule(
     st = state(ctx)
     key = st.filters(category).category
     picks = plan(st.store, st.when(when, start, "--from"), weeks, key)
-    suffix = output.suffix.lower().lstrip(".") if output else ""
-    name = "json" if as_json else (fmt.value if fmt else "")
-    name = name or (suffix if suffix in ("ics", "json") else "text")
+    name = _schedule_format(as_json, fmt, output)
     if name == "text":
         if output is not None:
             raise BadInput("--output writes ics or json", hint="add --format ics or --format json")
@@ -337,6 +339,13 @@ def schedule(
         return
     data = _calendar(st, picks, key) if name == "ics" else _json_bytes([p.to_json() for p in picks])
     _write(data, output, force=force, what=f"{len(picks)} weeks")
+
+
+def _schedule_format(as_json: bool, fmt: ScheduleFormat | None, output: Path | None) -> str:
+    """--json, else --format, else the -o file's extension (ics or json), else text."""
+    suffix = output.suffix.lower().lstrip(".") if output else ""
+    name = "json" if as_json else (fmt.value if fmt else "")
+    return name or (suffix if suffix in ("ics", "json") else "text")
 
 
 def _calendar(st: State, picks: list[Pick], category: str | None) -> bytes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Annotated, Any
 
 import typer
@@ -16,34 +17,51 @@ class WordsAndOptions(TyperCommand):
     `-online` (a word to leave out) reaches the query; `--` ends the options."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        options, words = _split(args, self._takes_value(ctx), ctx)
+        return super().parse_args(ctx, [*options, "--", *words] if words else options)
+
+    def _takes_value(self, ctx: Any) -> dict[str, bool]:
+        """Every option name of the command, and whether it takes a value."""
         takes_value: dict[str, bool] = {}
         for param in self.get_params(ctx):
+            value = not getattr(param, "is_flag", False) and not getattr(param, "count", False)
             for name in (*getattr(param, "opts", ()), *getattr(param, "secondary_opts", ())):
                 if name.startswith("-"):
-                    takes_value[name] = not getattr(param, "is_flag", False) and not param.count  # type: ignore[attr-defined]
-        options: list[str] = []
-        words: list[str] = []
-        rest = iter(args)
-        for arg in rest:
-            name = arg.split("=", 1)[0] if arg.startswith("--") else arg
-            if arg == "--":
-                words += list(rest)
-            elif name in takes_value:
-                options.append(arg)
-                if takes_value[name] and "=" not in arg:
-                    value = next(rest, None)
-                    if value is None:
-                        from typer._click.exceptions import BadOptionUsage
+                    takes_value[name] = value
+        return takes_value
 
-                        raise BadOptionUsage(name, f"Option '{name}' requires an argument.", ctx)
-                    options.append(value)
-            elif arg[:2] in takes_value and takes_value[arg[:2]] and arg[2:].isdigit():
-                options.append(arg)  # -n2
-            elif arg.startswith("--") and len(arg) > 2:
-                options.append(arg)  # an unknown long option: reported as a usage error
-            else:
-                words.append(arg)
-        return super().parse_args(ctx, [*options, "--", *words] if words else options)
+
+def _split(args: list[str], takes_value: dict[str, bool], ctx: Any) -> tuple[list[str], list[str]]:
+    """The command line as (options with their values, words)."""
+    options: list[str] = []
+    words: list[str] = []
+    rest = iter(args)
+    for arg in rest:
+        name = arg.split("=", 1)[0] if arg.startswith("--") else arg
+        if arg == "--":
+            words += list(rest)
+        elif name in takes_value:
+            options += [arg, _value(name, rest, ctx)] if takes_value[name] and "=" not in arg else [arg]
+        elif _is_option(arg, takes_value):
+            options.append(arg)
+        else:
+            words.append(arg)
+    return options, words
+
+
+def _is_option(arg: str, takes_value: dict[str, bool]) -> bool:
+    """`-n2` (a short option glued to its number), or an unknown long option (which the
+    parser then reports as a usage error)."""
+    return (takes_value.get(arg[:2], False) and arg[2:].isdigit()) or (arg.startswith("--") and len(arg) > 2)
+
+
+def _value(name: str, rest: Iterator[str], ctx: Any) -> str:
+    value = next(rest, None)
+    if value is None:
+        from typer._click.exceptions import BadOptionUsage
+
+        raise BadOptionUsage(name, f"Option '{name}' requires an argument.", ctx)
+    return value
 
 
 @command(cls=WordsAndOptions, context_settings={"help_option_names": ["-h", "--help"]})

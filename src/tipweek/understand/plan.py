@@ -157,22 +157,10 @@ def plan(
     """The concepts of a parsed query (see the module's docstring)."""
     terms = list(query.terms)
     plain = [n for n, t in enumerate(terms) if t.is_word]
-    stop_only = all(
-        n in plain and is_stop_word(terms[n].tokens[0]) and not terms[n].required for n in range(len(terms))
-    )
-    wanted = {n for n in plain if stop_only or terms[n].required or not is_stop_word(terms[n].tokens[0])}
+    wanted, stop_only = _wanted(terms, plain)
     word_stems = dict(zip(plain, stems([terms[n].tokens[0] for n in plain]), strict=True))
-    corrections: list[tuple[str, str]] = []
-    unknown: list[str] = []
-    for n in sorted(wanted):
-        if stop_only or terms[n].required:
-            continue
-        terms[n], fixed, known = _correct(terms[n], vocabulary, thesaurus, word_stems[n])
-        if fixed:
-            corrections.append(fixed)
-            word_stems[n] = stems([fixed[1]])[0]
-        elif not known:
-            unknown.append(terms[n].tokens[0])
+    typed = [] if stop_only else [n for n in sorted(wanted) if not terms[n].required]
+    corrections, unknown = _correct_all(terms, typed, word_stems, vocabulary, thesaurus)
     found = _entries(terms, plain, word_stems, thesaurus) if thesaurus and not stop_only else {}
     left_out = {term_expression(t) for t in query.excluded}
     concepts = [c for c in _concepts(terms, wanted, found, every) if c.typed not in left_out]
@@ -180,6 +168,37 @@ def plan(
     return Plan(
         tuple(concepts), excluded, tuple(corrections), tuple(unknown), " ".join(t.text for t in terms)
     )
+
+
+def _wanted(terms: list[Term], plain: list[int]) -> tuple[set[int], bool]:
+    """The plain words that count (stop words do not, unless required or all there is), and
+    whether the query is stop words only."""
+    stop_only = all(
+        n in plain and is_stop_word(terms[n].tokens[0]) and not terms[n].required for n in range(len(terms))
+    )
+    wanted = {n for n in plain if stop_only or terms[n].required or not is_stop_word(terms[n].tokens[0])}
+    return wanted, stop_only
+
+
+def _correct_all(
+    terms: list[Term],
+    positions: list[int],
+    word_stems: dict[int, str],
+    vocabulary: Vocabulary,
+    thesaurus: Thesaurus | None,
+) -> tuple[list[tuple[str, str]], list[str]]:
+    """Correct the typos among the words at `positions` (in place, in `terms` and
+    `word_stems`); returns the corrections made and the words neither known nor corrected."""
+    corrections: list[tuple[str, str]] = []
+    unknown: list[str] = []
+    for n in positions:
+        terms[n], fixed, known = _correct(terms[n], vocabulary, thesaurus, word_stems[n])
+        if fixed:
+            corrections.append(fixed)
+            word_stems[n] = stems([fixed[1]])[0]
+        elif not known:
+            unknown.append(terms[n].tokens[0])
+    return corrections, unknown
 
 
 Found = dict[int, tuple[int, tuple[Entry, ...]]]  # first term -> (last term + 1, related entries)
