@@ -27,7 +27,7 @@ from tipweek.understand.stemming import stems
 from tipweek.understand.stopwords import is_stop_word
 
 FORMAT = 1  # the `version` the files declare
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 MAX_ENTRY_WORDS = 6
 _TOKEN = re.compile(r"[^\W_]+")
 
@@ -74,24 +74,21 @@ def _content_key(entry: Entry, key: str) -> str:
 class Thesaurus:
     """Entries, the stem key of each, and groups of entries."""
 
-    def __init__(self, entries: list[Entry], keys: list[str], groups: list[tuple[list[int], list[int]]]):
-        self.entries = entries
-        self.entry_keys = keys  # content-word stems of each entry, space-joined
+    def __init__(
+        self,
+        entries: Sequence[Sequence[str]],
+        keys: list[str],
+        groups: list[tuple[list[int], list[int]]],
+        maps: dict[str, Any] | None = None,
+    ) -> None:
+        self.entries = entries  # each a list or tuple of folded tokens
+        self.entry_keys = keys  # the stems of each entry's words, space-joined
         self.groups = groups  # (sources, targets) as entry numbers; two-way groups have both equal
-        self.by_key: dict[str, list[int]] = {}  # stem key -> groups where it is a source
-        for number, (sources, _) in enumerate(groups):
-            for e in sources:
-                bucket = self.by_key.setdefault(keys[e], [])
-                if number not in bucket:
-                    bucket.append(number)
-        self.longest = max((len(k.split()) for k in self.by_key), default=1)
-        # Phrases by their content words alone, so "bringing something back" finds "bring back".
-        self.by_content: dict[str, str] = {}
-        for sources, _ in groups:
-            for e in sources:
-                content = _content_key(entries[e], keys[e])
-                if len(content.split()) >= 2:
-                    self.by_content.setdefault(content, keys[e])
+        # The look-up maps are derived once and cached with the rest (see `load`).
+        maps = maps or _maps(entries, keys, groups)
+        self.by_key: dict[str, list[int]] = maps["by_key"]  # stem key -> groups where it is a source
+        self.by_content: dict[str, str] = maps["by_content"]  # content words' stems -> stem key
+        self.longest: int = maps["longest"]
 
     def __len__(self) -> int:
         return len(self.groups)
@@ -99,7 +96,7 @@ class Thesaurus:
     @cached_property
     def words(self) -> frozenset[str]:
         """The one-word entries: real words, for typo correction."""
-        return frozenset(e[0] for e in self.entries if len(e) == 1)
+        return frozenset(str(e[0]) for e in self.entries if len(e) == 1)
 
     def related(self, key: str) -> list[Entry]:
         """The entries that a query entry with this stem key may also be found as."""
@@ -107,7 +104,7 @@ class Thesaurus:
         for group in self.by_key.get(key, ()):
             for e in self.groups[group][1]:
                 if self.entry_keys[e] != key:
-                    out.setdefault(self.entries[e])
+                    out.setdefault(tuple(self.entries[e]))
         return list(out)
 
     def find(self, tokens: Sequence[str], token_stems: Sequence[str]) -> list[Match]:
@@ -161,17 +158,33 @@ class Thesaurus:
             "entries": self.entries,
             "keys": self.entry_keys,
             "groups": self.groups,
+            "maps": {"by_key": self.by_key, "by_content": self.by_content, "longest": self.longest},
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Thesaurus:
+        """The thesaurus as `to_json` wrote it (no copying: this is on every search's path)."""
         if data.get("format") != CACHE_FORMAT:
             raise ValueError("another cache format")
-        return cls(
-            [tuple(e) for e in data["entries"]],
-            [str(k) for k in data["keys"]],
-            [(list(s), list(t)) for s, t in data["groups"]],
-        )
+        return cls(data["entries"], data["keys"], data["groups"], data["maps"])
+
+
+def _maps(
+    entries: Sequence[Sequence[str]], keys: list[str], groups: list[tuple[list[int], list[int]]]
+) -> dict[str, Any]:
+    by_key: dict[str, list[int]] = {}
+    by_content: dict[str, str] = {}
+    for number, (sources, _) in enumerate(groups):
+        for e in sources:
+            bucket = by_key.setdefault(keys[e], [])
+            if number not in bucket:
+                bucket.append(number)
+            # Phrases by their content words alone, so "bringing something back" finds "bring back".
+            content = _content_key(tuple(entries[e]), keys[e])
+            if len(content.split()) >= 2:
+                by_content.setdefault(content, keys[e])
+    longest = max((len(k.split()) for k in by_key), default=1)
+    return {"by_key": by_key, "by_content": by_content, "longest": longest}
 
 
 Group = tuple[list[Entry], list[Entry]]  # (sources, targets)
