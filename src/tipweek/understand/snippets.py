@@ -22,6 +22,7 @@ _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>~|])")
 _LINE_START = re.compile(r"^\s{0,3}(?:>\s?)*(?:#{1,6}\s+|[-+*•]\s+|\d{1,9}[.)]\s+)?")
 _RULE = re.compile(r"^\s{0,3}(?:[-*_]\s*){3,}$")
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+_BLOCK = re.compile(r"\n[ \t]*\n")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"')\]]*\s+")
 
 
@@ -99,14 +100,20 @@ def _window(parts: list[str], best: int, start: str, width: int) -> str:
     return text
 
 
+def _best(parts: list[str], start: str, end: str) -> tuple[tuple[int, int], int]:
+    """((different marked words, marked words), index) of the best sentence, earliest on a tie."""
+    scored = [(len(_hits(s, start, end)), s.count(start)) for s in parts]
+    best = max(range(len(parts)), key=lambda i: (scored[i], -i))
+    return scored[best], best
+
+
 def best_passage(parts: list[str], start: str, end: str, width: int = WIDTH) -> str:
     """The sentence with the most different marked words (the earliest on a tie), with its
     neighbours while they fit in `width`; "" when nothing is marked."""
-    scored = [(len(_hits(s, start, end)), s.count(start)) for s in parts]
-    if not parts or max(scored)[0] == 0:
+    if not parts:
         return ""
-    best = max(range(len(parts)), key=lambda i: (scored[i], -i))
-    return _balance(_window(parts, best, start, width), start, end)
+    score, best = _best(parts, start, end)
+    return _balance(_window(parts, best, start, width), start, end) if score[0] else ""
 
 
 def _balance(text: str, start: str, end: str) -> str:
@@ -132,11 +139,25 @@ def snippet(fields: list[str], start: str, end: str, width: int = WIDTH) -> str:
     """The best passage of the first field (body, summary, takeaway, in the caller's order)
     with a marked word; else the beginning of the first field that has text."""
     for field in fields:
-        passage = best_passage(sentences(field), start, end, width) if start in field else ""
-        if passage:
-            return passage
+        if start not in field:
+            continue
+        # Only the paragraphs (or lists) with a marked word are read into sentences: a search
+        # shows ten snippets, and most of each body is not needed.
+        split = [b for b in _BLOCK.split(field) if b.strip()]
+        blocks = {n: sentences(b) for n, b in enumerate(split) if start in b}
+        scored = [(_best(parts, start, end), n) for n, parts in blocks.items() if parts]
+        if scored:
+            ((score, best), n) = max(scored, key=lambda s: (s[0][0], -s[1]))
+            if score[0]:
+                text = _window(blocks[n], best, start, width)
+                if n and not text.startswith(ELLIPSIS):
+                    text = ELLIPSIS + text
+                if n < len(split) - 1 and not text.endswith(ELLIPSIS):
+                    text += " " + ELLIPSIS
+                return _balance(text, start, end)
     for field in fields:
-        parts = sentences(field.replace(start, "").replace(end, ""))
+        block = next((b for b in _BLOCK.split(field.replace(start, "").replace(end, "")) if b.strip()), "")
+        parts = sentences(block)
         if parts:
             return _window(parts, 0, start, width)
     return ""
