@@ -148,10 +148,30 @@ CommandFunc = Callable[..., None]
 COMMANDS: dict[str, tuple[CommandFunc, dict[str, Any]]] = {}
 
 
+def help_text(doc: str) -> str:
+    """A docstring as `--help` shows it, with the indented Examples fenced as one block.
+
+    Typer dedents everything after the first paragraph again: when Examples is the only
+    paragraph left, its indented lines lost their indent and ran together into one
+    paragraph. Fenced, they stay one example per line whatever comes before them.
+    """
+    import inspect
+    import re
+
+    def fence(match: re.Match[str]) -> str:
+        lines = inspect.cleandoc(match.group(2)).splitlines()
+        return match.group(1) + "```text\n" + "\n".join(lines) + "\n```\n"
+
+    text = inspect.cleandoc(doc)
+    return re.sub(r"(\*\*Examples\*\*\n\n)((?:(?: {4}.*)?\n?)+)", fence, text + "\n").rstrip("\n")
+
+
 def command(name: str | None = None, **settings: Any) -> Callable[[CommandFunc], CommandFunc]:
     """Mark a function as the command `tip NAME` (Typer builds only the commands a run uses)."""
 
     def mark(func: CommandFunc) -> CommandFunc:
+        if func.__doc__ and "help" not in settings:
+            settings["help"] = help_text(func.__doc__)
         COMMANDS[name or func.__name__] = (func, settings)
         return func
 

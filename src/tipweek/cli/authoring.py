@@ -170,11 +170,11 @@ def add(
 
     **Examples**
 
-        tip add --title 'Name the Next Step' --category 'Service Recovery' --body 'Before…'
-        tip add -t 'Greet the Queue' -c Retail --date 2026-06-29 --body-file greet.md
+        tip add -t 'Name the Next Step' -c 'Service Recovery' -b 'Say what…'
+        tip add -t 'Nod at the Queue' -c Retail -d 2026-06-29 --body-file greet.md
         cat notes.md | tip add -t 'Say It Twice' -c Teamwork --body-file -
         tip add --edit --category Empathy          write it in your editor
-        tip add --edit --from explain-the-wait     your own version of a bundled tip
+        tip add --edit --from narrate              your own version of a bundled tip
     """
     from tipweek.library import write_tip
 
@@ -326,8 +326,8 @@ def rm(
 
     **Examples**
 
-        tip rm greet-the-second-customer
-        tip rm greet --yes
+        tip rm greet-the-second-customer --yes
+        tip rm greet -y                      a unique start of an id is enough
     """
     from tipweek.library import remove_tip
     from tipweek.store import find_tip

@@ -147,7 +147,7 @@ def export(
 
         tip export -o tip.eml                     this week's tip as an email draft
         tip export today --format html -o tip.html
-        tip export greet --format markdown        one tip as Markdown, on stdout
+        tip export lower -f markdown              one tip as Markdown, on stdout
         tip export --category empathy --limit 5 -o digest.eml --to team@example.org
         tip export --format fortune --since 2026-01-01 -o tips && strfile tips
         tip export week --format svg -o tip.svg --force
@@ -202,7 +202,7 @@ def send(
         tip send --to team@example.org --dry-run  look before you send
         tip send --to team@example.org
         tip send today --to '"Doe, Jane" <jane@example.org>' --bcc lead@example.org
-        tip send greet --to team@example.org --subject 'This week: {title}'
+        tip send lower --to team@example.org --subject 'This week: {title}'
         tip send --category empathy --limit 3 --to team@example.org
     """
     from tipweek import mail

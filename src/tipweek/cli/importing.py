@@ -89,10 +89,10 @@ def import_(
 
         tip import ~/blog-pages/ --dry-run          see what would happen
         tip import ~/blog-pages/                    every page in the folder
-        tip import page-2.txt page-3.txt --update   add categories and full posts
-        tip import tips.json --into ./team-tips     a `tip export --format json` file
-        tip import public/feed.xml --dry-run        a feed: here the one `tip site build` wrote
-        tip import quotes.txt --format fortune --category Motivation
+        tip import ~/blog-pages/ --update           add categories and full posts
+        tip import tips.json --into ./team-tips     from tip export -f json
+        tip import public/feed.xml --dry-run        the feed tip site build wrote
+        tip import quotes.txt -f fortune -c Motivation
     """
     from tipweek import render
     from tipweek.authoring import guard_target

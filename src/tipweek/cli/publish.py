@@ -88,9 +88,9 @@ def post(
 
     **Examples**
 
-        tip post week --kind slack --dry-run        the Slack message, without any config
+        tip post week --kind slack --dry-run      Slack's message, no config needed
         tip post today --kind teams --dry-run
-        tip post --to front-desk                    this week's tip to [channels.front-desk]
+        tip post --to front-desk                  to [channels.front-desk]
         tip post let-them --to front-desk --to leads --force
     """
     from tipweek import chat

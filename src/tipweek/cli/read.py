@@ -165,9 +165,9 @@ def show(
 
     **Examples**
 
-        tip show greet-the-second-customer
-        tip show greet                 a unique start of an id is enough
-        tip show greet --json
+        tip show lower-your-voice-when-theirs-goes-up
+        tip show lower                 a unique start of an id is enough
+        tip show lower --json
     """
     from tipweek.store import find_tip
 
@@ -397,7 +397,7 @@ def check(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     **Examples**
 
         tip check
-        tip --library ./team-tips check
+        tip check --library ./team-tips     your own folder of tips as well
     """
     from tipweek.library import load
     from tipweek.text import one_line

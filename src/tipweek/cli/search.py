@@ -98,7 +98,7 @@ def search(
         tip search guest crying at reception -n 3
         tip search refund -c 'service recovery' --json
         tip search "waiting room" +delay
-        tip search card declined -grocery
+        tip search angry caller -phone
     """
     from tipweek import render
     from tipweek.cli.app import err_console

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import inspect
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from tipweek.cli.app import DateOpt, app, state
+from tipweek.cli.app import DateOpt, app, help_text, state
 
 site_app = typer.Typer(
     name="site",
-    help=inspect.cleandoc(
+    help=help_text(
         """Publish the library as a static site with Atom feeds and search.
 
         The site is plain files: copy the folder to any web server, or open it from disk.
