@@ -529,14 +529,70 @@ def test_output_creates_missing_folders(sample, run, tmp_path: Path) -> None:
         (None, "x.svg", "svg"),
         (None, "x.fortune", "fortune"),
         (None, "tips", "eml"),
-        (None, "x.doc", "eml"),
-        ("md", "x.eml", "markdown"),
+        ("md", "x.md", "markdown"),
+        ("md", "notes", "markdown"),
+        ("eml", "x.docx", "eml"),
         ("JSON", None, "json"),
         ("fortune", None, "fortune"),
     ],
 )
 def test_format_for(name: str | None, output: str | None, expected: str) -> None:
     assert format_for(name, Path(output) if output else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["-o", "tip.docx"],
+            "error: -o tip.docx: no export format writes .docx files (give --format, or use one of "
+            ".eml, .html, .txt, .md, .json, .fortune, .svg, .atom)\n",
+        ),
+        (
+            ["-f", "markdown", "-o", "tip.html"],
+            "error: -o tip.html is html, but --format is markdown "
+            "(change one: --format html, or -o tip.md)\n",
+        ),
+        (
+            ["--format", "eml", "-o", "week.txt"],
+            "error: -o week.txt is text, but --format is eml (change one: --format text, or -o week.eml)\n",
+        ),
+    ],
+)
+def test_an_output_name_that_contradicts_the_format_is_refused(
+    sample, run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], message: str
+) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    result = run("export", *args)
+    assert result.exit_code == 2
+    assert result.stderr == message
+    assert list(work.iterdir()) == []  # nothing written
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["-o", "plan.ics", "--format", "json"],
+            "error: -o plan.ics is ics, but --format is json (change one)\n",
+        ),
+        (
+            ["-o", "plan.txt"],
+            "error: -o plan.txt: schedule writes ics or json files (use -o FILE.ics or --format ics)\n",
+        ),
+    ],
+)
+def test_schedule_checks_the_output_name_too(
+    sample, run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], message: str
+) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    result = run("schedule", *args)
+    assert (result.exit_code, result.stderr) == (2, message)
+    assert list(work.iterdir()) == []
 
 
 def test_unknown_format_lists_the_formats(sample, run) -> None:

@@ -119,4 +119,4 @@ def test_schedule_uids_do_not_depend_on_the_day_it_runs(run, sample) -> None:
 def test_schedule_output_needs_a_file_format(run, sample, tmp_path) -> None:
     result = run("schedule", "-o", str(tmp_path / "plan.txt"))
     assert result.exit_code == 2
-    assert "--output writes ics or json" in result.stderr
+    assert "-o plan.txt: schedule writes ics or json files" in result.stderr

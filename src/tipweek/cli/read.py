@@ -322,7 +322,6 @@ def schedule(
         tip schedule --weeks 52 -o tips.ics --force
     """
     from tipweek import render
-    from tipweek.errors import BadInput
     from tipweek.select import schedule as plan
 
     st = state(ctx)
@@ -330,8 +329,6 @@ def schedule(
     picks = plan(st.store, st.when(when, start, "--from"), weeks, key)
     name = _schedule_format(as_json, fmt, output)
     if name == "text":
-        if output is not None:
-            raise BadInput("--output writes ics or json", hint="add --format ics or --format json")
         page(st, render.schedule_table(picks), pager)
         return
     if name == "json" and output is None:
@@ -342,10 +339,20 @@ def schedule(
 
 
 def _schedule_format(as_json: bool, fmt: ScheduleFormat | None, output: Path | None) -> str:
-    """--json, else --format, else the -o file's extension (ics or json), else text."""
+    """--json, else --format, else the -o file's extension (ics or json), else text; an
+    extension that says otherwise, or text into a file, is bad input naming both."""
+    from tipweek.errors import BadInput
+
+    asked = "json" if as_json else (fmt.value if fmt else "")
     suffix = output.suffix.lower().lstrip(".") if output else ""
-    name = "json" if as_json else (fmt.value if fmt else "")
-    return name or (suffix if suffix in ("ics", "json") else "text")
+    if output is not None and asked and suffix in ("ics", "json") and suffix != asked:
+        raise BadInput(f"-o {output.name} is {suffix}, but --format is {asked}", hint="change one")
+    name = asked or (suffix if suffix in ("ics", "json") else "text")
+    if name == "text" and output is not None:
+        raise BadInput(
+            f"-o {output.name}: schedule writes ics or json files", hint="use -o FILE.ics or --format ics"
+        )
+    return name
 
 
 def _calendar(st: State, picks: list[Pick], category: str | None) -> bytes:

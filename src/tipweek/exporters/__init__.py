@@ -48,15 +48,36 @@ EXTENSIONS: dict[str, str] = {ext: f.name for f in FORMATS.values() for ext in (
 
 
 def format_for(name: str | None, output: Path | None) -> str:
-    """The format asked for; else the one `output`'s extension implies (eml if none); else text."""
+    """The format asked for, or the one `output`'s extension names (eml if it has none), else
+    text. `BadInput` when the extension contradicts `--format` or names no format we write, so
+    `-o tip.docx` never quietly writes an email under a Word name."""
+    suffix = Path(output).suffix.lower().lstrip(".") if output is not None else ""
+    implied = EXTENSIONS.get(suffix) if suffix else None
     if name:
         key = name.strip().lower().lstrip(".")
-        if key in EXTENSIONS:
-            return EXTENSIONS[key]
-        raise BadInput(f"unknown export format '{shown(name)}'", hint="formats: " + ", ".join(EXPORTERS))
-    if output is not None:
-        return EXTENSIONS.get(Path(output).suffix.lower().lstrip("."), "eml")
-    return "text"
+        if key not in EXTENSIONS:
+            raise BadInput(f"unknown export format '{shown(name)}'", hint="formats: " + ", ".join(EXPORTERS))
+        if implied is not None and implied != EXTENSIONS[key]:
+            raise BadInput(
+                f"-o {shown(str(output))} is {implied}, but --format is {EXTENSIONS[key]}",
+                hint=f"change one: --format {implied}, "
+                f"or -o {shown(Path(str(output)).with_suffix(extension_for(EXTENSIONS[key])).name)}",
+            )
+        return EXTENSIONS[key]
+    if output is None:
+        return "text"
+    if suffix and implied is None:
+        raise BadInput(
+            f"-o {shown(str(output))}: no export format writes .{shown(suffix)} files",
+            hint="give --format, or use one of " + ", ".join(extension_for(f) for f in EXPORTERS),
+        )
+    return implied or "eml"
+
+
+def extension_for(name: str) -> str:
+    """The usual file extension of format `name` (`.md` for markdown, `.txt` for text)."""
+    first = next(iter(FORMATS[name].extensions), name)
+    return "." + (name if name.startswith(first) else first)  # .html, not .htm
 
 
 def export(tips: Sequence[Tip], fmt: str, options: ExportOptions | None = None) -> bytes:
