@@ -8,10 +8,13 @@ weeks and the relative words are parsed here by hand; only the free forms (`6/24
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from tipweek.errors import BadInput
 from tipweek.text import shown
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import re
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 #: Every form, as `--help` and the README list them.
@@ -33,10 +36,25 @@ FORMS = (
     "3 days ago",
 )
 _HINT = "try 2025-06-24, 6/24/25, 'June 24, 2025', 2025-W26, W26, 'next monday' or 'in two weeks'"
-_ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_ISO_WEEK = re.compile(r"^(?:(\d{4})-?)?w(?:eek\s*)?(\d{1,2})(?:-?([1-7]))?$")
-_RELATIVE = re.compile(r"^(last|next|this)\s+(week|month|year|" + "|".join(WEEKDAYS) + r")$")
-_COUNT = re.compile(r"^(?:in\s+)?(\w+)\s+(day|week|month|year)s?(\s+ago)?$")
+# Compiled on first use (`_match`): `week_of` and `week_label` are on the fast route, which
+# must not pay for importing `re`.
+_PATTERNS = {
+    "iso_day": r"^(\d{4})-(\d{2})-(\d{2})$",
+    "iso_week": r"^(?:(\d{4})-?)?w(?:eek\s*)?(\d{1,2})(?:-?([1-7]))?$",
+    "relative": r"^(last|next|this)\s+(week|month|year|" + "|".join(WEEKDAYS) + r")$",
+    "count": r"^(?:in\s+)?(\w+)\s+(day|week|month|year)s?(\s+ago)?$",
+}
+_COMPILED: dict[str, re.Pattern[str]] = {}
+
+
+def _match(name: str, text: str) -> re.Match[str] | None:
+    import re
+
+    if name not in _COMPILED:
+        _COMPILED[name] = re.compile(_PATTERNS[name])
+    return _COMPILED[name].match(text)
+
+
 _NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
@@ -65,7 +83,7 @@ def _shift(today: dt.date, unit: str, count: int) -> dt.date:
 
 def _counted(text: str, today: dt.date) -> dt.date | None:
     """`in two weeks`, `in 3 days`, `2 months ago`, `a week ago`."""
-    match = _COUNT.match(text)
+    match = _match("count", text)
     if not match or text.startswith("in ") == bool(match.group(3)):
         return None  # either "in N units" or "N units ago", not both and not neither
     word, unit, _ = match.groups()
@@ -81,7 +99,7 @@ def _relative(text: str, today: dt.date) -> dt.date | None:
         return today + dt.timedelta(days=words[text])
     if text in WEEKDAYS:
         text = f"this {text}"
-    match = _RELATIVE.match(text)
+    match = _match("relative", text)
     if not match:
         return _counted(text, today)
     which, unit = match.groups()
@@ -102,10 +120,10 @@ def _relative(text: str, today: dt.date) -> dt.date | None:
 
 def _exact(text: str, today: dt.date) -> dt.date | None:
     """ISO dates and ISO weeks (`2026-W50`, `W50` of this ISO year, `2026-W50-3`)."""
-    day = _ISO_DAY.match(text)
+    day = _match("iso_day", text)
     if day:
         return dt.date(*(int(part) for part in day.groups()))
-    week = _ISO_WEEK.match(text)
+    week = _match("iso_week", text)
     if week:
         year, number, weekday = week.groups()
         this_year = today.isocalendar()[0]
@@ -124,7 +142,7 @@ def parse_date(text: str, *, today: dt.date) -> dt.date:
         raise BadInput(f"no such date: '{shown(text)}'", hint=_HINT) from None
     if known is not None:
         return known
-    if len(raw) > 64 or not re.search(r"\d", raw):
+    if len(raw) > 64 or not any(c.isdecimal() for c in raw):
         raise BadInput(f"not a date: '{shown(text)}'", hint=_HINT)
     from dateutil import parser  # only the free forms pay for dateutil
 

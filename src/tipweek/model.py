@@ -73,19 +73,9 @@ class Tip:
 
     def to_json(self) -> dict[str, Any]:
         """The tip as the JSON object every `--json` command prints."""
-        return {
-            "id": self.id,
-            "title": self.title,
-            "date": self.iso_date,
-            "categories": list(self.categories),
-            "summary": self.blurb,
-            "takeaway": self.takeaway,
-            "body": self.body,
-            "tags": list(self.tags),
-            "source": self.source,
-            "author": self.author,
-            "excerpt": self.excerpt,
-        }
+        from tipweek.shapes import tip_json
+
+        return tip_json(self)
 
     def to_file(self) -> dict[str, Any]:
         """The tip as a TOML table for `tomli_w`: empty optional keys are left out."""

@@ -142,8 +142,9 @@ def tip_panel(tip: Tip, blocks: Sequence[Any] | None = None, *, label: str = "")
 
 def short_line(tip: Tip) -> str:
     """One line for a status bar or login shell: title — takeaway."""
-    title = one_line(tip.title)
-    return f"{title} — {one_line(tip.takeaway)}" if tip.takeaway else title
+    from tipweek import shapes
+
+    return shapes.short_line(tip.title, tip.takeaway)
 
 
 def tips_table(tips: Iterable[Tip], *, title: str | None = None) -> Table:

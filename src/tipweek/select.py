@@ -10,28 +10,42 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import random
 import zlib
-from typing import TYPE_CHECKING, Any, NamedTuple
 
-from tipweek.dates import week_label, week_of
 from tipweek.errors import NotFound
-from tipweek.model import Tip
 
+# Only datetime, math and zlib at import: the fast route (`tipweek.cli.fast`) picks with these
+# functions too, and `typing` alone would cost it a tenth of its time.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import random
+    from typing import Any, NamedTuple
+
+    from tipweek.model import Tip
     from tipweek.store import Store
+
+    class _Pick(NamedTuple):
+        tip: Tip
+        start: dt.date
+        end: dt.date
+        scheduled: bool  # True: the tip is dated in this period; False: the rotation chose it
+else:
+    from collections import namedtuple
+
+    _Pick = namedtuple("_Pick", "tip start end scheduled")
 
 _EPOCH_MONDAY = dt.date(1970, 1, 5)
 
 
-class Pick(NamedTuple):
-    tip: Tip
-    start: dt.date
-    end: dt.date
-    scheduled: bool  # True: the tip is dated in this period; False: the rotation chose it
+class Pick(_Pick):
+    """The tip a day or week gets, the period, and whether it was dated in it."""
+
+    __slots__ = ()
 
     def to_json(self) -> dict[str, Any]:
         """A week of the schedule, as `tip schedule --json` prints it."""
+        from tipweek.dates import week_label
+
         return {
             "week": week_label(self.start),
             "start": self.start.isoformat(),
@@ -91,6 +105,8 @@ def tip_for_day(store: Store, day: dt.date, category: str | None = None) -> Pick
 
 def tip_for_week(store: Store, day: dt.date, category: str | None = None) -> Pick:
     """A tip dated in the ISO week of `day` (newest wins), else the week's rotation pick."""
+    from tipweek.dates import week_of
+
     monday, sunday = week_of(day)
     period = (monday - _EPOCH_MONDAY).days // 7
     return _pick(store, "week", monday, sunday, period, category)
@@ -114,4 +130,8 @@ def random_tip(
     size = store.eligible_count(today, category)
     if not size:
         raise NotFound("no tip to show" + (" in that category" if category else ""))
-    return store.eligible_at(today, category, (rng or random.Random()).randrange(size))
+    if rng is None:
+        import random
+
+        rng = random.Random()
+    return store.eligible_at(today, category, rng.randrange(size))

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 from tipweek.errors import BadInput, NotFound
 from tipweek.library import Problem
 from tipweek.model import Tip
+from tipweek.order import order_key
 from tipweek.text import category_key, shown
 
 
@@ -84,28 +85,6 @@ if TYPE_CHECKING:  # a Protocol only for the type checker: creating one costs st
         def similar(self, tip: Tip, limit: int = 3) -> list[Tip]:
             """The tips most like this one, best first."""
             ...
-
-
-def _inverted(day: dt.date) -> int:
-    return 99991231 - (day.year * 10000 + day.month * 100 + day.day)
-
-
-def order_key(tip: Tip) -> str:
-    """The order of every list, as one string (so the index can keep it in a B-tree): newest
-    first, ties by id, then undated tips by title."""
-    if tip.date:
-        return f"0{_inverted(tip.date):08d}{tip.id}"
-    return f"1{tip.title.casefold()}\x00{tip.id}"
-
-
-def newest_bound(day: dt.date) -> str:
-    """Keys at or above this one belong to tips dated `day` or earlier, or undated."""
-    return f"0{_inverted(day):08d}"
-
-
-def oldest_bound(day: dt.date) -> str:
-    """Keys below this one belong to tips dated `day` or later."""
-    return f"0{_inverted(day) + 1:08d}"
 
 
 def sort_newest(tips: Iterable[Tip]) -> list[Tip]:

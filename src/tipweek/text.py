@@ -1,16 +1,28 @@
-"""Small text helpers shared by the model, the index, the renderers and the importers."""
+"""Small text helpers shared by the model, the index, the renderers and the importers.
+
+`clean` and `one_line` are on the fast route (`tipweek.cli.fast`): this module imports `re`
+and `unicodedata` only inside the functions that need them.
+"""
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections.abc import Iterable
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
-# C0/C1 controls (keeping tab and newline), bidi overrides/isolates, zero-width characters.
-_UNSAFE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ue000-\uf8ff]"
+# C0/C1 controls (keeping tab and newline), bidi overrides/isolates, zero-width characters
+# and the private use area (the index's snippet markers): first and last of each range.
+UNSAFE_RANGES = (
+    (0x00, 0x08),
+    (0x0B, 0x1F),
+    (0x7F, 0x9F),
+    (0x200B, 0x200F),
+    (0x202A, 0x202E),
+    (0x2060, 0x2069),
+    (0xFEFF, 0xFEFF),
+    (0xE000, 0xF8FF),
 )
-_NON_SLUG = re.compile(r"[^a-z0-9]+")
+_UNSAFE: dict[int, None] = {}  # for str.translate, filled on first use
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 QUOTES = str.maketrans(
     {
@@ -35,7 +47,9 @@ def clean(text: str) -> str:
 
     Carriage returns become newlines so that a CRLF file still reads as lines.
     """
-    return _UNSAFE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    if not _UNSAFE:
+        _UNSAFE.update((c, None) for first, last in UNSAFE_RANGES for c in range(first, last + 1))
+    return text.replace("\r\n", "\n").replace("\r", "\n").translate(_UNSAFE)
 
 
 def unix_lines(text: str) -> str:
@@ -50,6 +64,8 @@ def one_line(text: str) -> str:
 
 def fold(text: str) -> str:
     """Lower-case, accent-free, straight-quoted form used to compare titles and words."""
+    import unicodedata
+
     decomposed = unicodedata.normalize("NFKD", text.translate(QUOTES))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
@@ -57,7 +73,9 @@ def fold(text: str) -> str:
 def slugify(text: str, *, fallback: str = "tip") -> str:
     """A file-name-safe slug: ASCII letters, digits and hyphens, never reserved or hidden."""
     folded = fold(text).replace("'", "").replace("&", " and ")
-    slug = _NON_SLUG.sub("-", folded).strip("-")[:MAX_SLUG].strip("-")
+    import re
+
+    slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:MAX_SLUG].strip("-")
     if not slug:
         return fallback
     if slug in _RESERVED:
@@ -86,11 +104,15 @@ def unite_categories(*groups: Iterable[str]) -> tuple[str, ...]:
 
 def title_key(title: str) -> str:
     """How titles are compared across sources: ignoring case, punctuation and quote style."""
+    import re
+
     return " ".join(re.findall(r"\w+", fold(title).replace("'", "")))
 
 
 def derive_summary(body: str, limit: int = 200) -> str:
     """A summary for tips that have none: the body's first sentences, Markdown stripped."""
+    import re
+
     plain = re.sub(r"[*_`#>\[\]]", "", body)
     plain = re.sub(r"^\s*(?:[-+•]|\d+[.)])\s+", "", plain, flags=re.M)
     plain = " ".join(one_line(plain).split())

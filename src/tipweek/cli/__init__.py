@@ -7,10 +7,12 @@ or the importers; `load()` (tests, docs) registers them all.
 
 from __future__ import annotations
 
-import importlib
 import sys
-from collections.abc import Sequence
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
 
 #: Every command and the module that defines it, in the order `tip --help` lists them.
 COMMANDS = {
@@ -28,6 +30,8 @@ _GLOBAL_WITH_VALUE = {"--library", "-L"}
 
 def load(names: Sequence[str] | None = None) -> Any:
     """The Typer app with the commands `names` (all when None) registered on it."""
+    import importlib
+
     from tipweek.cli.app import COMMANDS as marked
     from tipweek.cli.app import app
 
@@ -57,5 +61,10 @@ def command_name(argv: Sequence[str]) -> str | None:
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
+    from tipweek.cli import fast  # today/week --short/--json, without Typer or Rich
+
+    code = fast.run(args)
+    if code is not None:
+        raise SystemExit(code)
     name = command_name(args)
     load([name] if name else None)(args=args, prog_name="tip")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import json
 import os
 import sys
 from collections.abc import Callable
@@ -270,7 +269,27 @@ class State:
                 rebuild=rebuild,
             )
         self.opened.append(store)
+        self._stamp(store)
         return store
+
+    def _stamp(self, store: Index) -> None:
+        """Leave what this command resolved for the fast route (`cli.fast`) to reuse, when its
+        guesses of the config file and cache folder are the real ones (else it never runs)."""
+        from tipweek.cli import fast
+        from tipweek.index import index_path
+
+        real = str(self.paths.cache_dir)
+        if store.db.execute("PRAGMA database_list").fetchone()["file"] == "":
+            return  # read into memory: the cache folder cannot be used
+        if fast.config_guess(self.env) != str(self.paths.config_file) or real not in fast.stamp_dirs(
+            self.env
+        ):
+            return
+        libraries = [str(p) for p in self.extra_libraries]
+        roots = [(s.name, str(s.path)) for s in self.sources]
+        fast.write_stamp(
+            real, self.env, libraries, str(index_path(self.paths.cache_dir, self.sources)), roots
+        )
 
     def close(self) -> None:
         """Close every index this command opened (registered with `ctx.call_on_close`)."""
@@ -329,8 +348,11 @@ def state(ctx: ClickContext) -> State:
 
 
 def emit_json(data: Any) -> None:
-    """JSON, and only JSON, on stdout."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    """JSON, and only JSON, on stdout (the same text as `json.dumps(data, ensure_ascii=False,
+    indent=2)`, written by the encoder the fast route uses)."""
+    from tipweek.shapes import dumps
+
+    sys.stdout.write(dumps(data) + "\n")
 
 
 def fail(message: str, code: ExitCode = ExitCode.FAILURE, hint: str = "") -> NoReturn:

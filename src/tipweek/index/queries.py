@@ -1,7 +1,7 @@
 """Reading tips out of the index: every list, count and lookup.
 
-All filtering goes through `where_for`, so the same filters mean the same rows in every
-command, and rows are read by column name (`row_to_tip`), never by position.
+Every statement comes from `where` (so the same filters mean the same rows in every command
+and in the fast route), and rows are read by column name (`row_to_tip`), never by position.
 """
 
 from __future__ import annotations
@@ -14,16 +14,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from tipweek.index.schema import unpack, without_waiting
+from tipweek.index.where import COLUMNS, TEXT, TIP_SQL, count_sql, nth_sql, rows_sql
 from tipweek.library import Problem
-from tipweek.model import JSON_KEYS, Tip
-from tipweek.store import Category, Filters, canonical_name, newest_bound, oldest_bound
-
-#: A tip's columns, as `row_to_tip` reads them: `t` is `tips`, `f` its file and `x` its
-#: packed text (`TEXT` joins them).
-COLUMNS = (
-    ", ".join(f"t.{c}" for c in JSON_KEYS if c not in ("summary", "body")) + ", f.path AS path, x.z AS z"
-)
-TEXT = "JOIN files f ON f.rowid = t.rowid JOIN texts x ON x.rowid = t.rowid"
+from tipweek.model import Tip
+from tipweek.store import Category, Filters, canonical_name
 
 
 def row_to_tip(row: sqlite3.Row) -> Tip:
@@ -44,47 +38,6 @@ def row_to_tip(row: sqlite3.Row) -> Tip:
     )
 
 
-def tables_for(filters: Filters) -> tuple[str, str]:
-    """What to read tips passing `filters` from (tips as `t`), and the alias whose `ord`
-    orders them: a category's own rows when there is a category, so lists read in index order."""
-    if filters.category:
-        return "tip_categories c JOIN tips t ON t.rowid = c.tip", "c"
-    return "tips t", "t"
-
-
-def where_for(
-    filters: Filters, *, on: str = "t", eligible_on: dt.date | None = None, exclude: str | None = None
-) -> tuple[str, list[Any]]:
-    """The WHERE condition and its arguments for the shown tips passing `filters`.
-
-    `on` is the alias of the rows read: `c` (a category's rows, see `tables_for`) or `t`.
-    Date ranges become ranges of the order key, so every list is read in index order."""
-    if on == "c":
-        sql, args = "c.key = ? AND c.visible = 1", [filters.category]
-    else:
-        sql, args = "t.visible = 1", []
-        if filters.category:
-            sql += " AND t.rowid IN (SELECT tip FROM tip_categories WHERE key = ? AND visible = 1)"
-            args.append(filters.category)
-    # One range of the order key: its lower bound, and one upper bound (the start of the
-    # undated keys, '1', when there is no `since`), so the index is read from one end.
-    if filters.until:
-        sql += f" AND {on}.ord >= ?"
-        args.append(newest_bound(filters.until))
-    if filters.since:
-        sql += f" AND {on}.ord < ?"
-        args.append(oldest_bound(filters.since))
-    elif filters.until:
-        sql += f" AND {on}.ord < '1'"
-    if eligible_on:
-        sql += f" AND {on}.ord >= ?"
-        args.append(newest_bound(eligible_on))
-    if exclude:
-        sql += " AND t.id != ?"
-        args.append(exclude)
-    return sql, args
-
-
 def rows(
     db: sqlite3.Connection,
     filters: Filters,
@@ -93,33 +46,18 @@ def rows(
     eligible_on: dt.date | None = None,
 ) -> list[Tip]:
     """Tips passing `filters`, in order, with `tail` (LIMIT/OFFSET) applied."""
-    tables, on = tables_for(filters)
-    where, where_args = where_for(filters, on=on, eligible_on=eligible_on)
-    found = db.execute(
-        f"SELECT {COLUMNS} FROM {tables} {TEXT} WHERE {where} ORDER BY {on}.ord {tail}",
-        [*where_args, *args],
-    )
-    return [row_to_tip(r) for r in found]
+    sql, where_args = rows_sql(filters, tail, eligible_on)
+    return [row_to_tip(r) for r in db.execute(sql, [*where_args, *args])]
 
 
 def nth(db: sqlite3.Connection, filters: Filters, position: int, eligible_on: dt.date | None) -> Tip:
-    """The tip at `position` in order: counted in the narrow order index alone (a category's
-    own rows when there is one), then only that one row is read."""
-    on = "c" if filters.category else "t"
-    where, args = where_for(filters, on=on, eligible_on=eligible_on)
-    table, key = ("tip_categories c", "c.tip") if on == "c" else ("tips t", "t.rowid")
-    (rowid,) = db.execute(
-        f"SELECT {key} FROM {table} WHERE {where} ORDER BY {on}.ord LIMIT 1 OFFSET ?", [*args, position]
-    ).fetchone()
-    row = db.execute(f"SELECT {COLUMNS} FROM tips t {TEXT} WHERE t.rowid = ?", (rowid,)).fetchone()
-    return row_to_tip(row)
+    """The tip at `position` in order: found in the narrow order index, then one row read."""
+    (rowid,) = db.execute(*nth_sql(filters, position, eligible_on)).fetchone()
+    return row_to_tip(db.execute(TIP_SQL, (rowid,)).fetchone())
 
 
 def count(db: sqlite3.Connection, filters: Filters, eligible_on: dt.date | None = None) -> int:
-    # With a category, its own rows answer alone: no need to visit the tips.
-    tables = "tip_categories c" if filters.category else "tips t"
-    where, args = where_for(filters, on="c" if filters.category else "t", eligible_on=eligible_on)
-    return int(db.execute(f"SELECT count(*) FROM {tables} WHERE {where}", args).fetchone()[0])
+    return int(db.execute(*count_sql(filters, eligible_on)).fetchone()[0])
 
 
 def problems(db: sqlite3.Connection) -> list[Problem]:

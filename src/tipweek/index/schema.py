@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from pathlib import Path
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # the fast route opens the index with this module: no pathlib, no typing
+    from collections.abc import Iterator
+    from pathlib import Path
 
 SCHEMA_VERSION = 7
 BUSY_MS = 15_000

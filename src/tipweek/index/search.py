@@ -18,7 +18,8 @@ import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from tipweek.index.queries import COLUMNS, TEXT, row_to_tip, where_for
+from tipweek.index.queries import row_to_tip
+from tipweek.index.where import COLUMNS, TEXT, where_for
 from tipweek.model import Tip
 from tipweek.store import Filters
 

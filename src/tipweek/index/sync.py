@@ -26,7 +26,7 @@ from tipweek.index import watch
 from tipweek.index.schema import FTS_TRIGGERS, pack, reset, statements, writing
 from tipweek.library import LibrarySource, read_tip, tip_files
 from tipweek.model import Tip
-from tipweek.store import order_key
+from tipweek.order import order_key
 from tipweek.text import category_key, clean
 
 BULK = 1000  # files to read at once from which a first build bulk-loads and parses in parallel

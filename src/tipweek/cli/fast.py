@@ -1,0 +1,363 @@
+"""The fast route: `tip today` and `tip week` with `--short` or `--json`, without Typer or Rich.
+
+These run from login scripts and status lines many times a day, so they must start in a
+fraction of the time it takes Python to import Typer and Rich. This module imports only `os`,
+`sys`, `datetime`, `sqlite3`, `zlib` and tipweek's lean modules, and runs the same code as the
+full command line for everything that decides the answer:
+
+- the libraries, the config and the index file are the ones the full CLI last resolved for the
+  same inputs (environment, config file, working folder, `--library`): it leaves a *stamp* in
+  the cache folder (`write_stamp`), and this route only checks the stamp still applies;
+- the index is brought up to date by `index.watch` (and `index.sync` when files changed);
+- the pick is `select.tip_for_day` / `tip_for_week` over `LeanStore`, whose statements come
+  from `index.where`, like the `Index`'s;
+- the output is `shapes.short_line` / `shapes.tip_json` + `shapes.dumps`, like the full CLI's.
+
+Anything else or anything unusual (`--help`, an unknown option, a bad date, a warning, an
+error, no stamp yet) returns None before writing a byte, and the full CLI runs the command
+line from the start, so every message comes from one place. tests/test_fast.py runs a table
+of command lines through both routes and compares stdout, stderr and exit codes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import sys
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+    from typing import Any
+
+HOT = ("today", "week")
+FLAGS = {"--short": "short", "-s": "short", "--json": "json", "-j": "json"}
+VALUED = {"--date": "date", "-d": "date", "--category": "category", "-c": "category"}
+LIBRARY = ("--library", "-L")
+STAMP_VERSION = "tipweek fast route 1"
+#: The environment the full CLI's choice of files depends on (paths, libraries, the clock is not).
+STAMP_ENV = (
+    "TIP_CONFIG", "TIP_DATA_DIR", "TIP_CACHE_DIR", "TIP_LIBRARY", "TIP_NO_BUNDLED",
+    "HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME",
+)  # fmt: skip
+
+
+class Fallback(Exception):
+    """The full CLI must run this command line."""
+
+
+class Request:
+    """A hot command line, parsed: which command, its options, and `--library` folders."""
+
+    __slots__ = ("category", "command", "date", "json", "libraries", "short", "words")
+
+    def __init__(self, command: str) -> None:
+        self.command = command
+        self.short = self.json = False
+        self.date: str | None = None
+        self.category: str | None = None
+        self.words: list[str] = []
+        self.libraries: list[str] = []
+
+
+def parse(argv: Sequence[str]) -> Request | None:
+    """The command line if it is a hot one in a plain form, else None: only separate option
+    values (`--date X`, `--date=X`), flags one at a time, date words, and `--library` before
+    or after the command. Everything else is for the full CLI to parse (and to complain about)."""
+    request: Request | None = None
+    libraries: list[str] = []
+    args = list(argv)
+    while args:
+        arg = args.pop(0)
+        name, eq, value = arg.partition("=") if arg.startswith("--") else (arg, "", "")
+        if name in LIBRARY or name in VALUED:
+            if not eq:
+                if not args or args[0].startswith("-"):
+                    return None
+                value = args.pop(0)
+            if name in LIBRARY:
+                if not _plain_path(value):
+                    return None
+                libraries.append(value)
+            elif request is None:
+                return None
+            else:
+                setattr(request, VALUED[name], value)
+        elif arg.startswith("-") or (request is None and arg not in HOT):
+            if request is None or arg not in FLAGS:
+                return None
+            setattr(request, FLAGS[arg], True)
+        elif request is None:
+            request = Request(arg)
+        else:
+            request.words.append(arg)
+    if request is None or not (request.short or request.json):
+        return None  # the tip drawn in full needs Rich anyway: the full CLI draws it
+    request.libraries = libraries
+    return request
+
+
+def _plain_path(value: str) -> bool:
+    """A path written the way `str(Path(value))` writes it back, so the full CLI's record of
+    `--library` (Path objects) and this route's (the strings given) agree."""
+    return (
+        bool(value)
+        and value != "."
+        and "//" not in value
+        and "/./" not in value
+        and (not value.startswith("./") and not value.endswith(("/", "/.")))
+    )
+
+
+# -- the stamp: what the full CLI resolved, for which inputs -----------------------------------
+
+
+def stamp_key(env: Mapping[str, str], libraries: Sequence[str], config_file: str) -> str:
+    """What the files a command reads depend on, as one line: the environment, the working
+    folder, `--library`, and the config file's identity (it may list libraries)."""
+    import zlib
+
+    try:
+        st = os.stat(config_file)
+        config = f"{st.st_ino}:{st.st_size}:{st.st_mtime_ns}"
+    except OSError:
+        config = "none"
+    from tipweek import __version__
+
+    parts = [__version__, os.getcwd(), config, *(f"{k}={env.get(k, '')}" for k in STAMP_ENV), *libraries]
+    data = "\x00".join(parts).encode("utf-8", "surrogateescape")
+    return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
+
+
+def stamp_dirs(env: Mapping[str, str]) -> list[str]:
+    """Where the stamp may be: TIP_CACHE_DIR, else the usual per-user cache folders. Only a
+    guess: a stamp is used only when its key matches, and the full CLI writes it in the real
+    cache folder (platformdirs), so a wrong guess only means the full route runs."""
+    if env.get("TIP_CACHE_DIR"):
+        return [env["TIP_CACHE_DIR"]]
+    home = os.path.expanduser("~")
+    xdg = env.get("XDG_CACHE_HOME", "").strip()
+    return [
+        os.path.join(xdg if os.path.isabs(xdg) else os.path.join(home, ".cache"), "tipweek"),
+        os.path.join(home, "Library", "Caches", "tipweek"),
+    ]
+
+
+def config_guess(env: Mapping[str, str]) -> str:
+    """The config file the key is made with: TIP_CONFIG, else the usual one (a guess, checked
+    like the cache folder's: the key also holds the environment the full CLI resolved it in)."""
+    if env.get("TIP_CONFIG"):
+        return env["TIP_CONFIG"]
+    xdg = env.get("XDG_CONFIG_HOME", "").strip()
+    base = xdg if os.path.isabs(xdg) else os.path.join(os.path.expanduser("~"), ".config")
+    return os.path.join(base, "tipweek", "config.toml")
+
+
+def write_stamp(
+    cache_dir: str,
+    env: Mapping[str, str],
+    libraries: Sequence[str],
+    index_file: str,
+    roots: Sequence[tuple[str, str]],
+) -> None:
+    """Called by the full CLI once it has opened the index: remember what it resolved."""
+    key = stamp_key(env, libraries, config_guess(env))
+    lines = [STAMP_VERSION, f"index\t{index_file}", *(f"root\t{name}\t{path}" for name, path in roots)]
+    text = "\n".join(lines) + "\n"
+    if any("\n" in part or "\t" in part for part in (index_file, *(p for r in roots for p in r))):
+        return  # odd names are left to the full CLI
+    path = os.path.join(cache_dir, f"fast-{key}.txt")
+    try:
+        with open(path, encoding="utf-8") as handle:
+            if handle.read() == text:
+                return
+    except OSError:
+        pass
+    try:
+        tmp = f"{path}.{os.getpid()}.tmp"
+        with open(tmp, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # only a hint for the fast route
+
+
+def read_stamp(env: Mapping[str, str], libraries: Sequence[str]) -> tuple[str, list[tuple[str, str]]]:
+    """The index file and the libraries (name, path) the full CLI used for these inputs."""
+    key = stamp_key(env, libraries, config_guess(env))
+    for folder in stamp_dirs(env):
+        try:
+            with open(os.path.join(folder, f"fast-{key}.txt"), encoding="utf-8") as handle:
+                lines = handle.read().splitlines()
+        except OSError:
+            continue
+        if not lines or lines[0] != STAMP_VERSION or not lines[1].startswith("index\t"):
+            break
+        roots = [tuple(line.split("\t")[1:3]) for line in lines[2:] if line.startswith("root\t")]
+        return lines[1].split("\t", 1)[1], [(name, path) for name, path in roots]
+    raise Fallback("no stamp for these inputs")
+
+
+# -- reading the index -----------------------------------------------------------------------
+
+
+class Row:
+    """A tip as read from the index, with what `shapes` needs (a `Tip` would need `dataclasses`)."""
+
+    __slots__ = (
+        "author", "body", "categories", "excerpt", "id", "iso_date", "source", "summary", "tags",
+        "takeaway", "title",
+    )  # fmt: skip
+
+    def __init__(self, row: sqlite3.Row) -> None:
+        from tipweek.index.schema import unpack
+
+        self.id, self.title, self.takeaway = row["id"], row["title"], row["takeaway"]
+        self.iso_date: str | None = row["date"]
+        self.categories = _strings(row["categories"])
+        self.tags = _strings(row["tags"])
+        self.source, self.author, self.excerpt = row["source"], row["author"], bool(row["excerpt"])
+        self.summary, _, self.body, _ = unpack(row["z"])
+
+
+def _strings(data: str) -> list[str]:
+    """A JSON list of strings, as the index stores categories and tags, read without `json`."""
+    from _json import scanstring
+
+    out: list[str] = []
+    at = data.find('"')
+    while at != -1:
+        text, end = scanstring(data, at + 1, True)
+        out.append(text)
+        at = data.find('"', end)
+    return out
+
+
+class Filters:
+    """What `index.where` reads of `store.Filters`."""
+
+    __slots__ = ("category", "since", "until")
+
+    def __init__(self, category: str | None, since: dt.date | None = None, until: dt.date | None = None):
+        self.category, self.since, self.until = category, since, until
+
+
+class LeanStore:
+    """The part of the `Store` contract that picking a tip uses, over the same statements."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def dated_between(self, start: dt.date, end: dt.date, category: str | None) -> list[Row]:
+        from tipweek.index.where import rows_sql
+
+        sql, args = rows_sql(Filters(category, start, end), "LIMIT ?")  # type: ignore[arg-type]
+        return [Row(r) for r in self.db.execute(sql, [*args, -1])]
+
+    def eligible_count(self, as_of: dt.date, category: str | None) -> int:
+        from tipweek.index.where import count_sql
+
+        return int(self.db.execute(*count_sql(Filters(category), as_of)).fetchone()[0])  # type: ignore[arg-type]
+
+    def eligible_at(self, as_of: dt.date, category: str | None, position: int) -> Row:
+        from tipweek.index.where import TIP_SQL, nth_sql
+
+        (rowid,) = self.db.execute(*nth_sql(Filters(category), position, as_of)).fetchone()  # type: ignore[arg-type]
+        return Row(self.db.execute(TIP_SQL, (rowid,)).fetchone())
+
+    def category_key(self, name: str) -> str:
+        """The key of a category the library has, as `store.resolve_category` finds it; any
+        other name is the full CLI's to explain."""
+        from tipweek.text import category_key
+
+        key = category_key(name)
+        if not self.db.execute(
+            "SELECT 1 FROM category_counts WHERE key = ? AND count > 0", (key,)
+        ).fetchone():
+            raise Fallback("unknown category")
+        return key
+
+
+def _raise(*_args: object) -> None:
+    raise Fallback("this needs the full CLI (progress, a warning)")
+
+
+def open_current(index_file: str, roots: Sequence[tuple[str, str]]) -> sqlite3.Connection:
+    """The index, brought up to date; a version, a damage or a change that needs telling about
+    (a warning, a progress bar) is the full CLI's."""
+    from tipweek.index import schema, watch
+
+    for name, path in roots:
+        if name not in ("bundled", "user") and not os.path.isdir(path):
+            raise Fallback("a library folder is missing: the full CLI warns")
+    if not os.path.isfile(index_file):
+        raise Fallback("no index yet")
+    db = schema.connect(index_file)
+    if schema.version(db) != schema.SCHEMA_VERSION:
+        raise Fallback("another version of the index")
+    db.execute("PRAGMA synchronous = NORMAL")
+    found = watch.scan(db, [path for _, path in roots])
+    if found:
+        from pathlib import Path
+
+        from tipweek.index import sync
+        from tipweek.library import LibrarySource
+
+        sources = [LibrarySource(name, Path(path)) for name, path in roots]
+        with schema.writing(db):
+            sync.apply(db, sources, found, _raise)
+    if db.execute("SELECT 1 FROM files WHERE problem IS NOT NULL LIMIT 1").fetchone():
+        raise Fallback("unreadable tip files: the full CLI warns")
+    return db
+
+
+# -- running ---------------------------------------------------------------------------------
+
+
+def answer(request: Request, env: Mapping[str, str]) -> str:
+    """The text the full CLI would print for `request`."""
+    from tipweek import select, shapes
+
+    pinned = env.get("TIP_TODAY")
+    today = dt.date.fromisoformat(pinned) if pinned else dt.date.today()
+    if request.words and request.date is not None:
+        raise Fallback("the date twice")
+    day = today
+    if request.words or request.date is not None:
+        from tipweek.dates import parse_date
+
+        day = parse_date(" ".join(request.words) if request.words else str(request.date), today=today)
+    index_file, roots = read_stamp(env, request.libraries)
+    db = open_current(index_file, roots)
+    try:
+        store = LeanStore(db)
+        key = store.category_key(request.category) if request.category else None
+        pick_for = select.tip_for_day if request.command == "today" else select.tip_for_week
+        tip: Any = pick_for(store, day, key).tip  # type: ignore[arg-type]
+    finally:
+        db.close()
+    if request.json:
+        return shapes.dumps(shapes.tip_json(tip)) + "\n"
+    return shapes.short_line(tip.title, tip.takeaway) + "\n"
+
+
+def run(argv: Sequence[str], env: Mapping[str, str] | None = None) -> int | None:
+    """Run a hot command line and return its exit code, or None for the full CLI to run it."""
+    env = os.environ if env is None else env
+    if env.get("TIP_FAST", "1") == "0":
+        return None
+    request = parse(argv)
+    if request is None:
+        return None
+    try:
+        text = answer(request, env)
+    except Exception:  # whatever it is, the full CLI says it (or does not, and answers)
+        return None
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # `tip today --short | head -c 10`: the reader went away; that is not an error.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 0

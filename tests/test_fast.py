@@ -1,0 +1,196 @@
+"""The fast route (`tipweek.cli.fast`) answers exactly as the full command line does.
+
+Every command line of `CASES` runs through both routes, in-process through `tipweek.cli.main`:
+the full CLI (`TIP_FAST=0`) and then the fast route. stdout, stderr and the exit code must be
+byte for byte the same, and the lines marked `FAST` must really have been answered by the
+fast route (the others, unusual ones, by the full CLI).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from tests.conftest import Library
+
+from tipweek.cli import fast, load, main
+
+FAST, FULL = True, False
+CASES = [
+    (FAST, ["today", "--short"]),
+    (FAST, ["week", "--short"]),
+    (FAST, ["today", "--json"]),
+    (FAST, ["week", "--json"]),
+    (FAST, ["today", "-s"]),
+    (FAST, ["week", "-j"]),
+    (FAST, ["today", "--short", "--json"]),
+    (FAST, ["today", "yesterday", "--short"]),
+    (FAST, ["week", "--short", "next", "week"]),
+    (FAST, ["week", "2026-W50", "-s"]),
+    (FAST, ["week", "W02", "--json"]),
+    (FAST, ["today", "--date", "2026-11-17", "--json"]),
+    (FAST, ["today", "--date=2026-11-03", "-s"]),
+    (FAST, ["today", "-d", "in two weeks", "-s"]),
+    (FAST, ["week", "-c", "service recovery", "--short"]),
+    (FAST, ["today", "--category", "Communication", "-j"]),
+    (FAST, ["week", "--category=teamwork", "--date", "2027-01-12", "-s"]),
+    (FULL, ["today"]),
+    (FULL, ["week", "--pager", "--short"]),
+    (FULL, ["week", "--unsent", "--short"]),
+    (FULL, ["today", "--help"]),
+    (FULL, ["week", "-h", "--short"]),
+    (FULL, ["today", "--short", "--bogus"]),
+    (FULL, ["today", "-sj"]),
+    (FULL, ["today", "--date", "the day after never", "--short"]),
+    (FULL, ["today", "--date", "", "--short"]),
+    (FULL, ["today", "2026-11-03", "--date", "2026-11-04", "-s"]),
+    (FULL, ["week", "-c", "no such category", "--short"]),
+    (FULL, ["week", "--date", "--short"]),
+    (FULL, ["today", "--short", "--", "x"]),
+    (FULL, ["--version"]),
+    (FULL, ["list", "--json"]),
+]
+
+
+def both(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[tuple[str, str, int], bool]:
+    """(stdout, stderr, exit code) of the full CLI, after checking the fast route gives the
+    same; and whether the fast route answered."""
+
+    def outcome(env_fast: str) -> tuple[tuple[str, str, int], bool]:
+        os.environ["TIP_FAST"] = env_fast
+        answered = env_fast == "1" and fast.run(argv) is not None
+        code = 0
+        if not answered:
+            try:
+                main(argv)
+            except SystemExit as exit:
+                code = int(exit.code or 0)
+        captured = capsys.readouterr()
+        return (captured.out, captured.err, code), answered
+
+    try:
+        full, _ = outcome("0")
+        quick, answered = outcome("1")
+    finally:
+        os.environ.pop("TIP_FAST", None)
+    assert quick == full
+    return full, answered
+
+
+@pytest.mark.parametrize(("route", "argv"), CASES, ids=[" ".join(a) or "-" for _, a in CASES])
+def test_both_routes_answer_alike(
+    sample: Library, argv: list[str], route: bool, capsys: pytest.CaptureFixture[str]
+) -> None:
+    both(["today", "--short"], capsys)  # the full CLI leaves its stamp for the fast route
+    (out, err, code), answered = both(argv, capsys)
+    assert answered == route
+    if route:
+        assert code == 0 and err == "" and out.endswith("\n")
+
+
+def test_library_after_and_before_the_command(
+    sample: Library, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = Library(tmp_path / "other")
+    other.add("Hold the Door", "2026-11-25", ("Teamwork",), takeaway="Small things count.")
+    for argv in (["-L", str(other.root), "today", "-s"], ["today", "-s", "--library", str(other.root)]):
+        both(argv, capsys)  # the stamp for this --library
+        (out, _, code), answered = both(argv, capsys)
+        assert answered and code == 0
+        assert out == "Hold the Door — Small things count.\n"
+
+
+def test_an_in_place_edit_reaches_the_fast_route(sample: Library, capsys: pytest.CaptureFixture[str]) -> None:
+    both(["week", "--json"], capsys)
+    (out, _, _), _ = both(["week", "--json"], capsys)
+    path = Path(json.loads(out)["id"] and next(sample.root.rglob("*explain-the-wait.toml")))
+    folder = os.stat(path.parent)
+    path.write_text(path.read_text(encoding="utf-8").replace("how long and why", "how long, and why"))
+    os.utime(path.parent, ns=(folder.st_atime_ns, folder.st_mtime_ns))  # as an in-place save leaves it
+    os.environ["TIP_FAST"] = "1"
+    try:
+        assert fast.run(["week", "--short"]) == 0
+    finally:
+        os.environ.pop("TIP_FAST")
+    assert capsys.readouterr().out == "Explain the Wait — Tell people how long, and why.\n"
+
+
+def test_no_stamp_means_the_full_route(sample: Library) -> None:
+    assert fast.run(["today", "--short"]) is None  # nothing ran before: the full CLI resolves first
+
+
+@pytest.mark.parametrize(
+    ("argv", "parsed"),
+    [
+        (["today", "--short"], ("today", True, False, None, None, [], [])),
+        (
+            ["-L", "x", "week", "-j", "next", "week"],
+            ("week", False, True, None, None, ["next", "week"], ["x"]),
+        ),
+        (["week", "--date=W50", "-c", "teamwork", "-s"], ("week", True, False, "W50", "teamwork", [], [])),
+        (["today"], None),  # drawn in full: Rich's work
+        (["today", "-s", "--pager"], None),
+        (["today", "-s", "-L", "lib/"], None),  # not written as the full CLI records it
+        (["show", "x", "--json"], None),
+        (["-s", "today"], None),
+    ],
+)
+def test_parse(argv: list[str], parsed: tuple[object, ...] | None) -> None:
+    request = fast.parse(argv)
+    if parsed is None:
+        assert request is None
+    else:
+        assert request is not None
+        got = (request.command, request.short, request.json, request.date, request.category)
+        assert (*got, request.words, request.libraries) == parsed
+
+
+@pytest.mark.parametrize("command", fast.HOT)
+def test_the_fast_options_are_the_commands_options(command: str) -> None:
+    """Each option the fast route reads is one the full command defines, with or without a value."""
+    params = load([command]).registered_commands
+    info = next(c for c in params if c.name == command)
+    import typer.main
+
+    click_command = typer.main.get_command_from_info(
+        info, pretty_exceptions_short=True, rich_markup_mode=None
+    )
+    by_flag = {opt: p for p in click_command.params for opt in (*p.opts, *p.secondary_opts)}
+    for flag in fast.FLAGS:
+        assert by_flag[flag].is_flag
+    for flag in fast.VALUED:
+        assert not by_flag[flag].is_flag
+
+
+def test_the_fast_route_imports_neither_typer_nor_rich(sample: Library, isolated: Path) -> None:
+    env = {**os.environ, "TIP_FAST": "0"}
+    full = [sys.executable, "-m", "tipweek", "today", "--short"]
+    subprocess.run(full, env=env, check=True, capture_output=True)
+    heavy = ("typer", "rich", "typing", "dataclasses", "json", "re", "pathlib", "platformdirs", "dateutil")
+    probe = (
+        "import sys\nfrom tipweek.cli import fast\ncode = fast.run(['week', '--short'])\n"
+        f"print(code, sorted(m for m in sys.modules if m.split('.')[0] in {heavy!r}), file=sys.stderr)"
+    )
+    env["TIP_FAST"] = "1"
+    done = subprocess.run([sys.executable, "-c", probe], env=env, check=True, capture_output=True, text=True)
+    assert done.stderr.strip() == "0 []"
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(JSON)
+def test_dumps_is_json_dumps(value: object) -> None:
+    from tipweek.shapes import dumps
+
+    assert dumps(value) == json.dumps(value, ensure_ascii=False, indent=2)
