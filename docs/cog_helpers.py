@@ -74,3 +74,23 @@ def payload_sketch(kind: str, width: int = 70) -> str:
 
     data = json.loads(tip("post", "week", "--kind", kind, "--dry-run"))
     return json.dumps(shorten(data), ensure_ascii=False, indent=2)
+
+
+def settings_table() -> str:
+    """The config file's keys as a Markdown table, from the one schema."""
+    import tomli_w
+
+    from tipweek.config import SCHEMA
+
+    rows = ["| Key | Allowed | Default |", "|---|---|---|"]
+    for key, setting in SCHEMA.items():
+        default = setting.default
+        value = list(default) if isinstance(default, tuple) else default
+        if key == "smtp.port":
+            shown = "by security"
+        elif setting.required:
+            shown = "required"
+        else:
+            shown = tomli_w.dumps({"v": value})[4:].strip()
+        rows.append(f"| `{key}` | {setting.said().replace('|', '/')} | `{shown}` |")
+    return "\n".join(rows)

@@ -396,11 +396,20 @@ def test_channels_are_read_from_the_config(tmp_path) -> None:
     ("table", "message"),
     [
         ('kind = "slack"\nurl = "https://hooks.slack.com/services/T/B/X"', "never store a webhook URL"),
-        ('kind = "irc"\nurl_env = "X"', "kind must be one of slack, teams, discord, mattermost, google-chat"),
-        ('kind = "slack"', "url_env must name the environment variable"),
-        ('kind = "slack"\nurl_env = "X"\ncolour = "red"', "unknown key 'channels.team.colour'"),
-        ('kind = "slack"\nurl_env = "X"\ntimeout = 0', "timeout must be 0-300 seconds"),
-        ('kind = "slack"\nurl_env = "X"\ndeliver = "yes"', "'channels.team.deliver' has the wrong type"),
+        (
+            'kind = "irc"\nurl_env = "X"',
+            "channels.team.kind: must be one of slack, teams, discord, mattermost, google-chat",
+        ),
+        ('kind = "slack"', "channels.team.url_env: is required: the name of the environment variable"),
+        ('kind = "slack"\nurl_env = "X"\ncolour = "red"', "channels.team.colour: unknown key"),
+        (
+            'kind = "slack"\nurl_env = "X"\ntimeout = 0',
+            "channels.team.timeout: must be a number of seconds from 1",
+        ),
+        (
+            'kind = "slack"\nurl_env = "X"\ndeliver = "yes"',
+            'channels.team.deliver: must be true or false, not "yes"',
+        ),
     ],
 )
 def test_bad_channel_tables_are_one_clear_error(tmp_path, table: str, message: str) -> None:

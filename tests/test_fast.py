@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -189,8 +190,17 @@ JSON = st.recursive(
 )
 
 
+TERMINAL_CONTROLS = re.compile("[\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+
+
 @given(JSON)
-def test_dumps_is_json_dumps(value: object) -> None:
+def test_dumps_is_json_dumps_with_terminal_controls_escaped(value: object) -> None:
     from tipweek.shapes import dumps
 
-    assert dumps(value) == json.dumps(value, ensure_ascii=False, indent=2)
+    text = dumps(value)
+    expected = json.dumps(value, ensure_ascii=False, indent=2)
+    assert not TERMINAL_CONTROLS.search(text)
+    # The same data: it reads back to what json.dumps wrote.
+    assert json.dumps(json.loads(text), ensure_ascii=False, indent=2) == expected
+    if not TERMINAL_CONTROLS.search(expected):
+        assert text == expected

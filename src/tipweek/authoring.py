@@ -1,8 +1,8 @@
 """Writing tips by hand: the editor template, running the editor, ids, backups.
 
-Nothing here prints or prompts; `tipweek.cli.authoring` does the talking. Every write goes
-through `library.write_tip` or `fsutil.atomic_write`, so an interrupted command leaves either
-the old file or the new one.
+Nothing here prints or prompts; `tipweek.cli.authoring` does the talking. The editor works on
+a draft outside the library, and every write goes through `library.write_tip` (`safewrite`),
+so an interrupted command leaves either the old file or the new one.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from tipweek.errors import BadInput, LibraryError
+from tipweek.errors import BadInput, LibraryError, TipFileError
 from tipweek.library import LibrarySource
 from tipweek.model import Tip, TipValueError, tip_from_dict
 from tipweek.text import shown, slugify, title_key
@@ -65,21 +65,23 @@ def is_empty_draft(text: str) -> bool:
 def check_tip(data: bytes, path: str) -> Tip:
     """Validate a tip file's bytes as the library will read them; every failure is a
     `TipFileError` (even TOML nested too deeply for the parser)."""
-    from tipweek.errors import TipFileError
-    from tipweek.library import parse_tip
+    from tipweek.library import MAX_FILE_BYTES, parse_tip
 
+    if len(data) > MAX_FILE_BYTES:
+        raise TipFileError(path, None, f"file is too large ({len(data) / 1e6:.1f} MB; at most 1 MB)")
     try:
         return parse_tip(data, path)
     except RecursionError:
         raise TipFileError(path, None, "invalid TOML: nested too deeply") from None
 
 
-def write_draft(text: str) -> Path:
-    """A private temporary file for the editor; the caller removes it."""
-    fd, name = tempfile.mkstemp(prefix="tip-draft-", suffix=".toml")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    return Path(name)
+def write_draft(text: str | bytes, name: str = "draft") -> Path:
+    """A private temporary file for the editor, outside every library: the library file is
+    only ever replaced whole, after the edit validates. The caller removes it."""
+    fd, path = tempfile.mkstemp(prefix=f"tip-{name[:40]}-", suffix=".toml")
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(text.encode("utf-8") if isinstance(text, str) else text)
+    return Path(path)
 
 
 def editor_command(path: Path, env: Mapping[str, str]) -> list[str]:
@@ -163,39 +165,22 @@ def guard_target(sources: Sequence[LibrarySource], target: LibrarySource) -> Lib
     return target
 
 
-def backup_path(path: Path) -> Path:
-    """`.name.bak` beside the file: hidden, so libraries never read it as a tip."""
-    return path.with_name(f".{path.name}.bak")
+def rejected_path(path: Path) -> Path:
+    """`.name.rejected` beside the file: hidden, so libraries never read it as a tip."""
+    return path.with_name(f".{path.name}.rejected")
 
 
-def make_backup(path: Path) -> tuple[Path, bytes]:
-    """Copy a tip file before editing it; fails early if its folder cannot be written."""
-    from tipweek.fsutil import atomic_write
+def read_draft(path: Path) -> bytes:
+    """What the editor saved, bounded like a tip file (an editor may save anything)."""
+    from tipweek.fsutil import NotRegularFile, TooLarge, read_limited
+    from tipweek.library import MAX_FILE_BYTES
 
     try:
-        original = path.read_bytes()
-    except OSError as exc:
-        raise LibraryError(f"cannot read {path}: {exc.strerror or exc}") from None
-    backup = backup_path(path)
-    atomic_write(backup, original, overwrite=True)
-    return backup, original
-
-
-def restore_backup(path: Path, backup: Path) -> None:
-    """Put the original back (an atomic rename, so the tip is never half-restored)."""
-    try:
-        os.replace(backup, path)
-    except OSError as exc:
-        raise LibraryError(
-            f"cannot restore {path} from {backup}: {exc.strerror or exc}",
-            hint=f"copy {backup} over {path} by hand",
+        return read_limited(path, MAX_FILE_BYTES)
+    except TooLarge as exc:
+        raise TipFileError(
+            str(path), None, f"file is too large ({exc.size / 1e6:.1f} MB; at most 1 MB)"
         ) from None
-
-
-def discard_backup(backup: Path) -> None:
-    try:
-        backup.unlink()
-    except FileNotFoundError:
-        pass
-    except OSError as exc:
-        raise LibraryError(f"cannot remove the backup {backup}: {exc.strerror or exc}") from None
+    except (NotRegularFile, OSError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise TipFileError(str(path), None, f"cannot read: {reason}") from None

@@ -1,13 +1,21 @@
-"""Where tipweek keeps its files, and the optional config file.
+"""Where tipweek keeps its files, and the optional config file with its one schema.
 
 Every location can be moved with an environment variable, which is also how the tests
 keep away from the real home directory.
+
+The config file is checked against `SCHEMA` when it is loaded: every key the file may hold,
+its type and range, its default, and the allowed values said in words. A config that breaks
+the schema stops every command with one line naming the file, the key and what is allowed
+(`tip check` lists every such problem). Adding a setting is one line in `SCHEMA`; read it
+with `config.get("table.key")`.
 """
 
 from __future__ import annotations
 
+import math
 import os
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -16,6 +24,7 @@ from tipweek.errors import LibraryError
 APP = "tipweek"
 DEFAULT_SUBJECT = "Tip of the Week: {title}"
 SECURITY = ("starttls", "ssl", "none")
+MAX_CONFIG_BYTES = 1_000_000
 
 
 class Paths(NamedTuple):
@@ -47,6 +56,287 @@ def user_paths(env: Mapping[str, str] = os.environ) -> Paths:
         data_dir=where("TIP_DATA_DIR", "data"),
         cache_dir=where("TIP_CACHE_DIR", "cache"),
     )
+
+
+# --- value checks: each takes the TOML value and returns the setting, or raises ValueError ----
+
+Check = Callable[[Any], Any]
+
+
+def boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError
+    return value
+
+
+def text(limit: int = 1000, *, blank: bool = True) -> Check:
+    def check(value: Any) -> str:
+        if not isinstance(value, str) or len(value) > limit or "\x00" in value:
+            raise ValueError
+        if not blank and not value.strip():
+            raise ValueError
+        return value
+
+    return check
+
+
+def number(low: float, high: float) -> Check:
+    """A real number (an integer or a float, never a boolean, inf or nan) in [low, high]."""
+
+    def check(value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError
+        if not math.isfinite(value) or not low <= value <= high:
+            raise ValueError
+        return float(value)
+
+    return check
+
+
+def integer(low: int, high: int) -> Check:
+    def check(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ValueError
+        return value
+
+    return check
+
+
+def choice(*options: str) -> Check:
+    def check(value: Any) -> str:
+        if value not in options:
+            raise ValueError
+        return str(value)
+
+    return check
+
+
+def strings(limit: int = 1000) -> Check:
+    one = text(limit, blank=False)
+
+    def check(value: Any) -> tuple[str, ...]:
+        if not isinstance(value, list):
+            raise ValueError
+        return tuple(one(v) for v in value)
+
+    return check
+
+
+def mapping(key: Check, item: Check) -> Check:
+    """A table of names to values, such as an alias map."""
+
+    def check(value: Any) -> dict[Any, Any]:
+        if not isinstance(value, dict):
+            raise ValueError
+        return {key(k): item(v) for k, v in value.items()}
+
+    return check
+
+
+_LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
+
+
+def host(value: Any) -> str:
+    """A host name (letters, digits, hyphens; dot-separated labels of at most 63 characters;
+    253 in all), an IPv4 address or an IPv6 address (brackets allowed)."""
+    import ipaddress
+
+    if not isinstance(value, str) or not value or len(value) > 253:
+        raise ValueError
+    bare = value[1:-1] if value.startswith("[") and value.endswith("]") else value
+    try:
+        ipaddress.ip_address(bare)
+        return bare
+    except ValueError:
+        pass
+    labels = value.rstrip(".").split(".")
+    if not all(_LABEL.match(label) for label in labels) or labels[-1].isdigit():
+        raise ValueError
+    return value
+
+
+def env_name(value: Any) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,99}", value):
+        raise ValueError
+    return value
+
+
+def folders(value: Any) -> tuple[str, ...]:
+    """Folder paths, as written: checked (a string, no NUL, a `~user` that exists) here and
+    made absolute against the config file's folder by `Config.libraries`."""
+    if not isinstance(value, list):
+        raise ValueError
+    found = []
+    for item in value:
+        if not isinstance(item, str) or not item.strip() or "\x00" in item or len(item) > 4096:
+            raise ValueError
+        try:
+            Path(item).expanduser()
+        except RuntimeError:  # `~nosuchuser/x`, or no home folder at all
+            raise ValueError from None
+        found.append(item)
+    return tuple(found)
+
+
+def files(value: Any) -> tuple[str, ...]:
+    """One file path or a list of them (checked as `folders` are)."""
+    return folders([value] if isinstance(value, str) else value)
+
+
+def channel_kind(value: Any) -> str:
+    from tipweek.channels import KINDS  # names only: importing the registry is cheap
+
+    return str(choice(*KINDS)(value))
+
+
+def _channel_kinds() -> str:
+    from tipweek.channels import KINDS
+
+    return "one of " + ", ".join(KINDS)
+
+
+class Setting(NamedTuple):
+    default: Any
+    check: Check
+    allowed: str | Callable[[], str]  # what the file may say, in words, for the error message
+    required: bool = False  # in a table of a `*` pattern: the table must have it
+
+    def said(self) -> str:
+        return self.allowed() if callable(self.allowed) else self.allowed
+
+
+#: Every key the config file may hold, as `table.key` (top-level keys have no dot); `*` in a
+#: key stands for any name (`[channels.front-desk]`).
+SCHEMA: dict[str, Setting] = {
+    "libraries": Setting((), folders, 'a list of folder paths, such as ["~/team-tips"]'),
+    "synonyms": Setting((), files, "a thesaurus file path or a list of them"),
+    "bundled": Setting(True, boolean, "true or false"),
+    "export.subject": Setting(DEFAULT_SUBJECT, text(500), "text of at most 500 characters"),
+    "export.from": Setting("", text(500), "an email address"),
+    "export.to": Setting((), strings(500), "a list of email addresses"),
+    "smtp.host": Setting("localhost", host, "a host name or IP address of at most 253 characters"),
+    "smtp.port": Setting(0, integer(1, 65535), "a whole number from 1 to 65535"),
+    "smtp.security": Setting("starttls", choice(*SECURITY), ", ".join(SECURITY)),
+    "smtp.username": Setting("", text(500), "text"),
+    "smtp.password_env": Setting("", env_name, "the name of an environment variable"),
+    "smtp.timeout": Setting(30.0, number(1, 300), "a number of seconds from 1 to 300"),
+    "site.base_url": Setting("", text(2000), "text"),
+    "site.title": Setting("Tip of the Week", text(500), "text"),
+    "site.description": Setting("One short customer-service tip a week.", text(2000), "text"),
+    "index.lock_wait": Setting(1.0, number(0, 60), "a number of seconds from 0 to 60"),
+    "channels.*.kind": Setting("", channel_kind, _channel_kinds, required=True),
+    "channels.*.url_env": Setting(
+        "", env_name, "the name of the environment variable that holds the webhook URL", required=True
+    ),
+    "channels.*.deliver": Setting(True, boolean, "true or false"),
+    "channels.*.timeout": Setting(10.0, number(1, 300), "a number of seconds from 1 to 300"),
+    "channels.*.attempts": Setting(3, integer(1, 10), "a whole number from 1 to 10"),
+}
+#: Keys refused with a reason of their own rather than "unknown key" (`{table}` is filled in).
+FORBIDDEN = {
+    "smtp.password": "never store the SMTP password in the config; "
+    "set smtp.password_env to the name of an environment variable",
+    "channels.*.url": "never store a webhook URL in the config (it lets anyone post); "
+    "set {table}.url_env to the name of an environment variable that holds it",
+}
+
+
+DEFAULTS: Mapping[str, Any] = {key: setting.default for key, setting in SCHEMA.items() if "*" not in key}
+
+
+def _matches(pattern: str, key: str) -> bool:
+    wanted, parts = pattern.split("."), key.split(".")
+    return len(wanted) == len(parts) and all(w in ("*", p) for w, p in zip(wanted, parts, strict=True))
+
+
+def _pattern(key: str, table: Mapping[str, Any]) -> str | None:
+    """The entry of `table` (SCHEMA or FORBIDDEN) that `key` falls under, if any."""
+    if key in table:
+        return key
+    return next((p for p in table if "*" in p and _matches(p, key)), None)
+
+
+class ConfigProblem(NamedTuple):
+    key: str
+    message: str
+
+
+def _is_table(key: str) -> bool:
+    depth = key.count(".") + 1
+    return any(_matches(".".join(p.split(".")[:depth]), key) for p in SCHEMA if p.count(".") >= depth)
+
+
+def _close_keys(key: str) -> str:
+    import difflib
+
+    table = key.rpartition(".")[0]
+    siblings = [k for k in SCHEMA if _matches(k.rpartition(".")[0], table) or k.rpartition(".")[0] == table]
+    leaves = [k.rpartition(".")[2] for k in siblings]
+    close = difflib.get_close_matches(key.rpartition(".")[2], leaves, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean {table + '.' if table else ''}{close[0]}?"
+    where = f"[{table}]" if table else "the top level"
+    return f"known keys in {where}: " + ", ".join(leaves)
+
+
+def _check(key: str, setting: Setting, value: Any) -> tuple[Any, ConfigProblem | None]:
+    try:
+        return setting.check(value), None
+    except (ValueError, TypeError):
+        # Never echo what may be a secret put in the wrong place.
+        shown = "" if key.endswith(("_env", "password")) else f", not {_shown(value)}"
+        return None, ConfigProblem(key, f"must be {setting.said()}{shown}")
+
+
+def _required(prefix: str, values: Mapping[str, Any]) -> list[ConfigProblem]:
+    """Keys a `*` table must have, missing from the table at `prefix` (`channels.team.`)."""
+    return [
+        ConfigProblem(f"{prefix}{leaf}", f"is required: {setting.said()}")
+        for pattern, setting in SCHEMA.items()
+        if setting.required
+        and _matches(pattern.rpartition(".")[0], prefix[:-1])
+        and f"{prefix}{(leaf := pattern.rpartition('.')[2])}" not in values
+    ]
+
+
+def validate(data: Mapping[str, Any], prefix: str = "") -> tuple[dict[str, Any], list[ConfigProblem]]:
+    """Every schema key's value (the default where the file has none) and every problem."""
+    values: dict[str, Any] = {} if prefix else dict(DEFAULTS)
+    problems: list[ConfigProblem] = []
+    for name, value in data.items():
+        key = f"{prefix}{name}"
+        forbidden, known = _pattern(key, FORBIDDEN), _pattern(key, SCHEMA)
+        if forbidden is not None:
+            problems.append(ConfigProblem(key, FORBIDDEN[forbidden].format(table=key.rpartition(".")[0])))
+        elif known is not None:
+            checked, problem = _check(key, SCHEMA[known], value)
+            if problem is None:
+                values[key] = checked
+            else:
+                problems.append(problem)
+        elif _is_table(key):
+            if not isinstance(value, dict):
+                problems.append(ConfigProblem(key, f"must be a table ([{key}]), not {_shown(value)}"))
+                continue
+            inner, found = validate(value, f"{key}.")
+            values.update(inner)
+            problems += found or _required(f"{key}.", inner)
+        else:
+            problems.append(ConfigProblem(key, f"unknown key ({_close_keys(key)})"))
+    return values, problems
+
+
+def _shown(value: Any) -> str:
+    from tipweek.text import shown
+
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{shown(value, 40)}"' if value else "an empty string"
+    if isinstance(value, (int, float)):
+        return shown(repr(value), 40)
+    kinds: dict[type, str] = {dict: "a table", list: "a list"}
+    return kinds.get(type(value), type(value).__name__)
 
 
 class SmtpSettings(NamedTuple):
@@ -81,143 +371,121 @@ class ChannelSettings(NamedTuple):
     attempts: int = 3
 
 
+def _table(values: Mapping[str, Any], name: str) -> dict[str, Any]:
+    return {k.partition(".")[2]: v for k, v in values.items() if k.startswith(f"{name}.")}
+
+
 class Config(NamedTuple):
-    libraries: tuple[Path, ...] = ()
-    bundled: bool = True
-    subject: str = DEFAULT_SUBJECT
-    sender: str = ""
-    to: tuple[str, ...] = ()
-    smtp: SmtpSettings = SmtpSettings()
-    synonyms: tuple[Path, ...] = ()  # trainers' thesaurus files, added to the bundled one
-    site: SiteSettings = SiteSettings()
-    channels: tuple[ChannelSettings, ...] = ()
+    """The validated config: `values` holds every schema key; the fields are typed views."""
+
+    values: Mapping[str, Any] = DEFAULTS
+    path: Path | None = None
+
+    def get(self, key: str) -> Any:
+        """A setting by its `table.key` name (a key missing from `SCHEMA` is a bug: KeyError)."""
+        if key in self.values:
+            return self.values[key]
+        pattern = _pattern(key, SCHEMA)
+        if pattern is None:
+            raise KeyError(key)
+        return SCHEMA[pattern].default
+
+    def _beside(self, value: str) -> Path:
+        """A path from the config file: `~` expanded, relative paths from the config's folder."""
+        base = self.path.parent if self.path else Path()
+        return base / Path(value).expanduser()
+
+    @property
+    def synonyms(self) -> tuple[Path, ...]:
+        """Trainers' thesaurus files, added to the bundled one."""
+        return tuple(self._beside(p) for p in self.get("synonyms"))
+
+    @property
+    def channels(self) -> tuple[ChannelSettings, ...]:
+        """Every `[channels.NAME]` table, in the order the file gives them."""
+        names = dict.fromkeys(k.split(".")[1] for k in self.values if k.startswith("channels."))
+        return tuple(
+            ChannelSettings(
+                name,
+                **{field: self.get(f"channels.{name}.{field}") for field in ChannelSettings._fields[1:]},
+            )
+            for name in names
+        )
+
+    @property
+    def libraries(self) -> tuple[Path, ...]:
+        """Configured library folders; relative ones are relative to the config file's folder."""
+        return tuple(self._beside(p) for p in self.get("libraries"))
+
+    @property
+    def bundled(self) -> bool:
+        return bool(self.get("bundled"))
+
+    @property
+    def subject(self) -> str:
+        return str(self.get("export.subject"))
+
+    @property
+    def sender(self) -> str:
+        return str(self.get("export.from"))
+
+    @property
+    def to(self) -> tuple[str, ...]:
+        return tuple(self.get("export.to"))
+
+    @property
+    def smtp(self) -> SmtpSettings:
+        return SmtpSettings(**{**SmtpSettings()._asdict(), **_table(self.values, "smtp")})
+
+    @property
+    def site(self) -> SiteSettings:
+        return SiteSettings(**_table(self.values, "site"))
 
 
-def _expect(value: object, kind: type | tuple[type, ...], where: str, path: Path) -> None:
-    if not isinstance(value, kind):
-        raise LibraryError(f"{path}: '{where}' has the wrong type ({type(value).__name__})")
+class ConfigError(LibraryError):
+    """The config file breaks the schema (or cannot be read): one line naming file and key."""
+
+
+def read_config(path: Path) -> tuple[Config, list[ConfigProblem]]:
+    """The config and every problem in it (`tip check` lists them all); a missing file means
+    the defaults. A file that cannot be read or parsed is one problem with key ''."""
+    from tipweek.fsutil import NotRegularFile, read_limited
+
+    try:
+        data = read_limited(path, MAX_CONFIG_BYTES)
+    except FileNotFoundError:
+        return Config(), []
+    except NotRegularFile as exc:
+        return Config(), [ConfigProblem("", f"cannot read: {exc}")]
+    except OSError as exc:
+        return Config(), [ConfigProblem("", f"cannot read: {exc.strerror or exc}")]
+    import tomllib
+
+    from tipweek.text import NotText, decode_text
+
+    try:
+        parsed = tomllib.loads(decode_text(data))
+    except NotText as exc:
+        return Config(), [ConfigProblem("", f"line {exc.line}: {exc}" if exc.line else str(exc))]
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:
+        return Config(), [ConfigProblem("", f"invalid TOML: {exc}")]
+    values, problems = validate(parsed)
+    return Config(values, path), problems
+
+
+def describe(path: Path, problem: ConfigProblem) -> str:
+    return f"{path}: {problem.key}: {problem.message}" if problem.key else f"{path}: {problem.message}"
+
+
+def config_error(path: Path, problems: list[ConfigProblem]) -> ConfigError:
+    """The one line every command prints for a config that breaks the schema."""
+    more = f"`tip check` lists all {len(problems)} problems" if len(problems) > 1 else ""
+    return ConfigError(describe(path, problems[0]), hint=more)
 
 
 def load_config(path: Path) -> Config:
-    """Read the config file; a missing file means the defaults."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return Config()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise LibraryError(f"cannot read config file {path}: {exc}") from None
-    import tomllib
-
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise LibraryError(f"cannot read config file {path}: {exc}") from None
-    libraries = data.get("libraries", [])
-    _expect(libraries, list, "libraries", path)
-    synonyms = data.get("synonyms", [])
-    synonyms = [synonyms] if isinstance(synonyms, str) else synonyms
-    _expect(synonyms, list, "synonyms", path)
-    bundled = data.get("bundled", True)
-    _expect(bundled, bool, "bundled", path)
-    export = data.get("export", {})
-    _expect(export, dict, "export", path)
-    smtp = data.get("smtp", {})
-    _expect(smtp, dict, "smtp", path)
-    subject = export.get("subject", DEFAULT_SUBJECT)
-    sender = export.get("from", "")
-    to = export.get("to", [])
-    for key, value, kind in (
-        ("export.subject", subject, str),
-        ("export.from", sender, str),
-        ("export.to", to, list),
-    ):
-        _expect(value, kind, key, path)
-    settings = _smtp(smtp, path)
-    return Config(
-        libraries=tuple(Path(str(p)).expanduser() for p in libraries),
-        bundled=bundled,
-        subject=subject,
-        sender=sender,
-        to=tuple(str(a) for a in to),
-        smtp=settings,
-        site=_site(data.get("site", {}), path),
-        channels=_channels(data.get("channels", {}), path),
-        synonyms=tuple(_beside(path, str(p)) for p in synonyms),
-    )
-
-
-def _smtp(smtp: dict[str, Any], path: Path) -> SmtpSettings:
-    """The `[smtp]` table, checked; a password in the file itself is refused."""
-    settings = SmtpSettings(
-        host=smtp.get("host", "localhost"),
-        port=smtp.get("port", 0),
-        security=smtp.get("security", "starttls"),
-        username=smtp.get("username", ""),
-        password_env=smtp.get("password_env", ""),
-        timeout=smtp.get("timeout", 30.0),
-    )
-    for key in ("host", "security", "username", "password_env"):
-        _expect(getattr(settings, key), str, f"smtp.{key}", path)
-    _expect(settings.port, int, "smtp.port", path)
-    _expect(settings.timeout, (int, float), "smtp.timeout", path)
-    if settings.security not in SECURITY:
-        raise LibraryError(f"{path}: smtp.security must be one of {', '.join(SECURITY)}")
-    if "password" in smtp:
-        raise LibraryError(
-            f"{path}: never store the SMTP password in the config; "
-            "set smtp.password_env to the name of an environment variable"
-        )
-    return settings
-
-
-def _beside(config_file: Path, value: str) -> Path:
-    """A path from the config file: `~` expanded, relative paths from the config's folder."""
-    found = Path(value).expanduser()
-    return found if found.is_absolute() else config_file.parent / found
-
-
-def _site(table: object, path: Path) -> SiteSettings:
-    _expect(table, dict, "site", path)
-    assert isinstance(table, dict)
-    defaults = SiteSettings()
-    values = {key: table.get(key, getattr(defaults, key)) for key in SiteSettings._fields}
-    for key, value in values.items():
-        _expect(value, str, f"site.{key}", path)
-    return SiteSettings(**values)
-
-
-def _channel(name: str, table: object, path: Path) -> ChannelSettings:
-    from tipweek.channels import KINDS
-
-    where = f"channels.{name}"
-    _expect(table, dict, where, path)
-    assert isinstance(table, dict)
-    if "url" in table:
-        raise LibraryError(
-            f"{path}: never store a webhook URL in the config (it lets anyone post); "
-            f"set {where}.url_env to the name of an environment variable that holds it"
-        )
-    unknown = sorted(set(table) - {"kind", "url_env", "deliver", "timeout", "attempts"})
-    if unknown:
-        raise LibraryError(f"{path}: unknown key '{where}.{unknown[0]}'")
-    kind, url_env = table.get("kind", ""), table.get("url_env", "")
-    if kind not in KINDS:
-        raise LibraryError(f"{path}: {where}.kind must be one of {', '.join(KINDS)}")
-    _expect(url_env, str, f"{where}.url_env", path)
-    if not url_env:
-        raise LibraryError(f"{path}: {where}.url_env must name the environment variable with the webhook URL")
-    settings = ChannelSettings(
-        name, kind, url_env, table.get("deliver", True), table.get("timeout", 10.0), table.get("attempts", 3)
-    )
-    _expect(settings.deliver, bool, f"{where}.deliver", path)
-    _expect(settings.timeout, (int, float), f"{where}.timeout", path)
-    _expect(settings.attempts, int, f"{where}.attempts", path)
-    if not 0 < settings.timeout <= 300 or not 1 <= settings.attempts <= 10:
-        raise LibraryError(f"{path}: {where}: timeout must be 0-300 seconds and attempts 1-10")
-    return settings
-
-
-def _channels(table: object, path: Path) -> tuple[ChannelSettings, ...]:
-    _expect(table, dict, "channels", path)
-    assert isinstance(table, dict)
-    return tuple(_channel(str(name), value, path) for name, value in table.items())
+    """Read and check the config file; the first problem is a `ConfigError`."""
+    config, problems = read_config(path)
+    if problems:
+        raise config_error(path, problems)
+    return config

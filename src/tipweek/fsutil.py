@@ -1,16 +1,15 @@
-"""Files and folders: walking a tree the same way everywhere, and writing files so that a
-crash, a full disk or a kill leaves either the old file or the new one."""
+"""Files and folders: walking a tree the same way everywhere, and reading a file with a bound
+on the bytes and on the wait (only regular files; never a pipe or a device). Writing is
+`safewrite`'s."""
 
 from __future__ import annotations
 
-import contextlib
+import errno
 import os
-import tempfile
+import stat
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
-
-from tipweek.errors import LibraryError
 
 
 class FileStat(NamedTuple):
@@ -70,46 +69,90 @@ def walk_visible(root: Path | str, suffix: str = "", *, known: Known | None = No
         stack.extend(reversed(subfolders))
 
 
-def atomic_write(path: Path, data: bytes, *, overwrite: bool = False) -> None:
-    """Write `data` to a hidden temporary file beside `path`, then move it into place.
+# --- bounded reading ------------------------------------------------------------------------
 
-    Without `overwrite`, an existing `path` is never replaced (checked atomically with a hard
-    link where the file system has them).
-    """
-    path = Path(path)
-    blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
-    if blocker is not None:
-        raise LibraryError(f"cannot write {path}: {blocker} is a file, not a folder")
+_KINDS = {
+    stat.S_IFDIR: "folder",
+    stat.S_IFIFO: "named pipe",
+    stat.S_IFCHR: "device",
+    stat.S_IFBLK: "device",
+    stat.S_IFSOCK: "socket",
+}
+_READ_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+_CHUNK = 1 << 16
+
+
+class NotRegularFile(Exception):
+    """A path that must not be read as a file: a folder, pipe, device or socket, or a link
+    that leads out of the folder it must stay in. `kind` names it ("named pipe", "link")."""
+
+    def __init__(self, kind: str, message: str = "") -> None:
+        super().__init__(message or f"is a {kind}, not a regular file")
+        self.kind = kind
+
+
+class TooLarge(Exception):
+    """A file over the limit; `size` is what `stat` said (a lower bound when it lied)."""
+
+    def __init__(self, size: int, limit: int) -> None:
+        super().__init__(f"file is too large ({size / 1e6:.1f} MB; the limit is {limit / 1e6:g} MB)")
+        self.size = size
+        self.limit = limit
+
+
+def inside(path: str, root: str) -> bool:
+    """Whether `path` is `root` or below it (both already real, absolute paths)."""
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _open_for_reading(path: str, root: str | None) -> int:
+    """Open without blocking (a FIFO opens at once); inside a library, a link is followed only
+    when its real path stays inside the library."""
+    if root is None:
+        return os.open(path, _READ_FLAGS)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:40]}.", suffix=".tmp")
+        return os.open(path, _READ_FLAGS | os.O_NOFOLLOW)
     except OSError as exc:
-        raise LibraryError(f"cannot write {path}: {exc.strerror or exc}") from None
+        if exc.errno not in (errno.ELOOP, errno.EMLINK) or not os.path.islink(path):
+            raise
+    real = os.path.realpath(path)
+    if not inside(real, os.path.realpath(root)):
+        raise NotRegularFile("link", "is a link to a file outside the library") from None
+    return os.open(real, _READ_FLAGS)
+
+
+def read_limited_stat(
+    path: str | Path, limit: int, *, root: str | Path | None = None
+) -> tuple[bytes, os.stat_result]:
+    """A regular file's bytes and its `fstat`, never more than `limit` bytes whatever `stat`
+    says (`/proc` files say 0): one open, one fstat and, for a file whose size is right, one
+    read. Raises `NotRegularFile`, `TooLarge` or `OSError`."""
+    fd = _open_for_reading(os.fspath(path), None if root is None else os.fspath(root))
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if overwrite:
-            os.replace(tmp, path)
-        else:
-            _place_new(tmp, path)
-    except FileExistsError:
-        raise LibraryError(f"{path} already exists", hint="use --force to overwrite it") from None
-    except OSError as exc:
-        raise LibraryError(f"cannot write {path}: {exc.strerror or exc}") from None
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise NotRegularFile(_KINDS.get(stat.S_IFMT(st.st_mode), "special file"))
+        if st.st_size > limit:
+            raise TooLarge(st.st_size, limit)
+        wanted = st.st_size + 1
+        data = os.read(fd, wanted)
+        if len(data) == wanted:  # bigger than `stat` said: read on, up to the limit
+            parts = [data]
+            total = len(data)
+            while total <= limit:
+                chunk = os.read(fd, min(_CHUNK, limit + 1 - total))
+                if not chunk:
+                    break
+                parts.append(chunk)
+                total += len(chunk)
+            data = b"".join(parts)
+            if len(data) > limit:
+                raise TooLarge(max(st.st_size, len(data)), limit)
+        return data, st
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+        os.close(fd)
 
 
-def _place_new(tmp: str, path: Path) -> None:
-    try:
-        os.link(tmp, path)
-    except FileExistsError:
-        raise
-    except OSError:
-        # No hard links here (some network and FAT file systems): a best-effort check.
-        if path.exists():
-            raise FileExistsError(path) from None
-        os.replace(tmp, path)
+def read_limited(path: str | Path, limit: int, *, root: str | Path | None = None) -> bytes:
+    """`read_limited_stat` without the stat."""
+    return read_limited_stat(path, limit, root=root)[0]

@@ -87,11 +87,14 @@ def _walk(folder: Path) -> Iterator[Path]:
 
 def read_text(path: Path) -> str:
     """A file's text; raises `LibraryError` (with the line for bad UTF-8) when it is not text."""
+    from tipweek.fsutil import NotRegularFile, TooLarge, read_limited
+
     try:
-        size = path.stat().st_size
-        if size > MAX_INPUT_BYTES:
-            raise LibraryError(f"file is too large ({size / 1e6:.1f} MB)")
-        data = path.read_bytes()
+        data = read_limited(path, MAX_INPUT_BYTES)  # never a pipe or device, never unbounded
+    except TooLarge as exc:
+        raise LibraryError(f"file is too large ({exc.size / 1e6:.1f} MB)") from None
+    except NotRegularFile as exc:
+        raise LibraryError(str(exc)) from None
     except OSError as exc:
         raise LibraryError(f"cannot read: {exc.strerror or exc}") from None
     try:

@@ -56,6 +56,15 @@ def bundled_path() -> Path:
     return here.parent.parent / "tips"
 
 
+def expand(path: Path) -> Path:
+    """`~` and `~user` expanded; a `~user` that does not exist is kept as written (it then
+    names a folder that is not found) instead of failing the command."""
+    try:
+        return path.expanduser()
+    except RuntimeError:
+        return path
+
+
 def resolve_sources(
     paths: Paths, config: Config, extra: Iterable[Path] = (), env: Mapping[str, str] = os.environ
 ) -> list[LibrarySource]:
@@ -69,9 +78,9 @@ def resolve_sources(
         *(Path(p) for p in env.get("TIP_LIBRARY", "").split(os.pathsep) if p),
         *extra,
     ]
-    seen = {s.path.expanduser().absolute() for s in sources}
+    seen = {expand(s.path).absolute() for s in sources}
     for listed_path in listed:
-        path = listed_path.expanduser().absolute()
+        path = expand(listed_path).absolute()
         if path not in seen:
             seen.add(path)
             sources.append(LibrarySource(str(path), path, writable=True))
@@ -145,22 +154,31 @@ def parse_tip(data: bytes, path: str) -> Tip:
         raise TipFileError(path, None, str(exc)) from None
 
 
-def read_tip(path: Path) -> Tip:
-    """Read one tip file; every failure is a `TipFileError` naming the file."""
+def read_tip_stat(path: Path | str, root: Path | str | None = None) -> tuple[Tip, os.stat_result]:
+    """Read one tip file and its `fstat`; every failure is a `TipFileError` naming the file.
+
+    Only a regular file is read, never more than `MAX_FILE_BYTES` (whatever `stat` says) and
+    never waiting on a pipe; with `root`, a link is read only if it leads to a file inside
+    the library."""
+    from tipweek.fsutil import NotRegularFile, TooLarge, read_limited_stat
+
     try:
-        if path.is_dir():
-            raise TipFileError(str(path), None, "is a folder, not a tip file")
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise TipFileError(
-                str(path), None, f"file is too large ({size / 1e6:.1f} MB; a tip file may be at most 1 MB)"
-            )
-        data = path.read_bytes()
-    except TipFileError:
-        raise
+        data, st = read_limited_stat(path, MAX_FILE_BYTES, root=root)
+    except NotRegularFile as exc:
+        message = str(exc) if exc.kind == "link" else f"is a {exc.kind}, not a tip file"
+        raise TipFileError(str(path), None, message) from None
+    except TooLarge as exc:
+        raise TipFileError(
+            str(path), None, f"file is too large ({exc.size / 1e6:.1f} MB; a tip file may be at most 1 MB)"
+        ) from None
     except OSError as exc:
         raise TipFileError(str(path), None, f"cannot read: {exc.strerror or exc}") from None
-    return parse_tip(data, str(path))
+    return parse_tip(data, str(path)), st
+
+
+def read_tip(path: Path | str, root: Path | str | None = None) -> Tip:
+    """Read one tip file (see `read_tip_stat`)."""
+    return read_tip_stat(path, root)[0]
 
 
 class Loaded(NamedTuple):
@@ -182,7 +200,7 @@ def load(sources: Iterable[LibrarySource]) -> Loaded:
         local: dict[str, str] = {}
         for stat in sorted(scan(source.path), key=lambda s: s.path):
             try:
-                tip = read_tip(Path(stat.path))
+                tip = read_tip(stat.path, source.path)
             except TipFileError as exc:
                 problems.append(Problem(exc.path, exc.line, exc.problem))
                 continue
@@ -223,13 +241,10 @@ def check_writable(source: LibrarySource, *, probe: bool = False) -> None:
         )
     if not probe:
         return
-    import tempfile
+    from tipweek import safewrite
 
     try:
-        source.path.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=source.path, prefix=".tip-probe.", suffix=".tmp")
-        os.close(fd)
-        os.unlink(name)
+        safewrite.probe(source.path, source.path)
     except OSError as exc:
         raise LibraryError(
             f"cannot write to the library at {source.path}: {exc.strerror or exc}",
@@ -237,30 +252,56 @@ def check_writable(source: LibrarySource, *, probe: bool = False) -> None:
         ) from None
 
 
-def write_tip(source: LibrarySource, tip: Tip, *, overwrite: bool = False, path: Path | None = None) -> Path:
-    """Write a tip into a writable library (atomically) and return its path."""
+def checked_bytes(tip: Tip, data: bytes | None = None) -> bytes:
+    """A tip file's bytes, refused (`BadInput`) unless the reader would take them: within the
+    size limit, and parsing back to a tip that passes the same shape limits."""
+    from tipweek.errors import BadInput
+
+    data = tip_to_toml(tip) if data is None else data
+    if len(data) > MAX_FILE_BYTES:
+        raise BadInput(
+            f"'{tip.id}' is too large to save ({len(data) / 1e6:.1f} MB; a tip file may be at most 1 MB)",
+            hint="shorten the body, or split it into several tips",
+        )
+    try:
+        parse_tip(data, tip.path or tip.id)
+    except TipFileError as exc:
+        raise BadInput(f"'{tip.id}' cannot be saved: {exc.problem}") from None
+    return data
+
+
+def write_tip(
+    source: LibrarySource,
+    tip: Tip,
+    *,
+    overwrite: bool = False,
+    path: Path | None = None,
+    data: bytes | None = None,
+) -> Path:
+    """Write a tip into a writable library (atomically, through `safewrite`) and return its
+    path; `data` replaces the standard serialisation (an update that keeps comments)."""
     check_writable(source)
+    from tipweek.safewrite import write_file
+
     root = Path(os.path.normpath(source.path.absolute()))
-    target = Path(os.path.normpath((path if path is not None else root / relative_tip_path(tip)).absolute()))
+    target = path if path is not None else root / relative_tip_path(tip)
+    target = Path(os.path.normpath(target.absolute()))
     if root not in target.parents:
         raise LibraryError(f"refusing to write outside the library folder: {target}")
-    from tipweek.fsutil import atomic_write
-
-    atomic_write(target, tip_to_toml(tip), overwrite=overwrite)
+    write_file(target, checked_bytes(tip, data), root=root, overwrite=overwrite)
     return target
 
 
 def remove_tip(sources: Iterable[LibrarySource], tip: Tip) -> Path:
-    """Delete a tip's file, if it is in a writable library."""
+    """Delete a tip's file, if it is in a writable library (its real folder inside it)."""
+    from tipweek.safewrite import remove_file
+
     path = Path(tip.path)
     for source in sources:
         root = source.path.absolute()
         if root in path.absolute().parents:
             if not source.writable:
                 raise LibraryError(f"'{tip.id}' is in the {source.name} library, which is read-only")
-            try:
-                path.unlink()
-            except OSError as exc:
-                raise LibraryError(f"cannot remove {path}: {exc.strerror or exc}") from None
+            remove_file(path, root)
             return path
     raise NotFound(f"'{tip.id}' is not in any library this command can change")

@@ -37,6 +37,14 @@ JSON_KEYS = (
 )
 
 
+#: Limits on a tip's shape, checked alike when a tip is read, written and by `tip check`, so
+#: that one tip cannot stall the tool (docs/reliability.md lists them).
+MAX_TITLE = 500
+MAX_CATEGORIES = 20
+MAX_TAGS = 50
+MAX_NAME = 200  # characters in one category or tag
+
+
 class TipValueError(ValueError):
     """A field has the wrong type or value; `key` names it so a line can be found."""
 
@@ -106,15 +114,22 @@ def _text(data: dict[str, Any], key: str, *, required: bool = False) -> str:
     return value
 
 
-def _strings(data: dict[str, Any], key: str, *, required: bool = False) -> tuple[str, ...]:
+def _strings(data: dict[str, Any], key: str, most: int, *, required: bool = False) -> tuple[str, ...]:
     value = data.get(key, [])
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise TipValueError(key, f"'{key}' must be a list of strings")
+    if len(value) > most:  # before any work on the items: a list may be huge
+        raise TipValueError(key, f"'{key}' has {len(value)} entries; a tip may have at most {most}")
     items = tuple(dict.fromkeys(v.strip() for v in value if v.strip()))
     if required and not items:
         raise TipValueError(key, f"'{key}' needs at least one entry")
+    long = next((v for v in items if len(v) > MAX_NAME), None)
+    if long is not None:
+        raise TipValueError(
+            key, f"an entry of '{key}' has {len(long)} characters; at most {MAX_NAME} are allowed"
+        )
     return items
 
 
@@ -148,15 +163,18 @@ def tip_from_dict(data: dict[str, Any], *, id: str, path: str = "") -> Tip:
         raise TipValueError("body", "'body' is required (or set excerpt = true and give a summary)")
     if excerpt and not (summary.strip() or body.strip()):
         raise TipValueError("summary", "an excerpt needs a 'summary'")
+    title = _text(data, "title", required=True).strip()
+    if len(title) > MAX_TITLE:
+        raise TipValueError("title", f"'title' has {len(title)} characters; at most {MAX_TITLE} are allowed")
     return Tip(
         id=id,
-        title=_text(data, "title", required=True).strip(),
+        title=title,
         date=_date(data),
-        categories=_strings(data, "categories", required=True),
+        categories=_strings(data, "categories", MAX_CATEGORIES, required=True),
         summary=summary.strip(),
         takeaway=_text(data, "takeaway").strip(),
         body=body.strip("\n"),
-        tags=_strings(data, "tags"),
+        tags=_strings(data, "tags", MAX_TAGS),
         source=_text(data, "source").strip(),
         author=_text(data, "author").strip(),
         excerpt=excerpt,

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from tipweek.errors import LibraryError
 
+MAX_LOG_BYTES = 100_000_000  # about a million deliveries
+
 
 @dataclass(frozen=True)
 class SendRecord:
@@ -41,20 +43,24 @@ def record_send(
     """Append one line for a delivery that happened."""
     stamp = (when or dt.datetime.now().astimezone()).isoformat(timespec="seconds")
     line = "\t".join([stamp, ",".join(tip_ids), ",".join(sorted(normalise_recipients(recipients)))])
+    from tipweek.safewrite import append_text
+
     try:
-        log_path.parent.mkdir(parents=True, exist_ok=True)
-        with open(log_path, "a", encoding="utf-8") as handle:
-            handle.write(line + "\n")
-    except OSError as exc:
-        raise LibraryError(f"cannot write the send log {log_path}: {exc.strerror or exc}") from None
+        append_text(log_path, line + "\n")
+    except LibraryError as exc:
+        raise LibraryError(f"cannot write the send log {log_path}: {exc.message}") from None
 
 
 def read_log(log_path: Path) -> list[SendRecord]:
     """Every well-formed line of the send log, oldest first; a missing log is empty."""
+    from tipweek.fsutil import NotRegularFile, TooLarge, read_limited
+
     try:
-        text = Path(log_path).read_text(encoding="utf-8", errors="replace")
+        text = read_limited(log_path, MAX_LOG_BYTES).decode("utf-8", errors="replace")
     except FileNotFoundError:
         return []
+    except (NotRegularFile, TooLarge) as exc:
+        raise LibraryError(f"cannot read the send log {log_path}: {exc}") from None
     except OSError as exc:
         raise LibraryError(f"cannot read the send log {log_path}: {exc.strerror or exc}") from None
     records = []

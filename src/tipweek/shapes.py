@@ -85,11 +85,33 @@ def _float(value: float) -> str:
     return float.__repr__(value)
 
 
+#: Characters JSON leaves raw inside strings but a terminal acts on or reorders: DEL and the
+#: C1 controls (U+009B is a CSI), zero-width and bidi marks, line and paragraph separators.
+_ESCAPED = (
+    *range(0x7F, 0xA0),
+    *range(0x200B, 0x2010),
+    *range(0x2028, 0x202F),
+    *range(0x2060, 0x206A),
+    0xFEFF,
+)
+_ESCAPES: dict[int, str] = {}
+
+
+def _escaped(text: str) -> str:
+    """`text` (already JSON-encoded) with those characters as `\\uXXXX`: the same data, safe
+    to print. Most strings are skipped by one C-speed comparison."""
+    if not text or max(text) < "\x7f":
+        return text
+    if not _ESCAPES:
+        _ESCAPES.update({c: f"\\u{c:04x}" for c in _ESCAPED})
+    return text.translate(_ESCAPES)
+
+
 def _encode(value: object, indent: str, out: list[str]) -> None:
     from _json import encode_basestring  # the C encoder that json.dumps itself uses
 
     if isinstance(value, str):
-        out.append(encode_basestring(value))
+        out.append(_escaped(encode_basestring(value)))
     elif value is None or isinstance(value, bool):
         out.append({None: "null", True: "true", False: "false"}[value])
     elif isinstance(value, int):
@@ -100,7 +122,7 @@ def _encode(value: object, indent: str, out: list[str]) -> None:
         inner = indent + "  "
         out.append("{")
         for n, (key, item) in enumerate(value.items()):
-            out.append(("," if n else "") + "\n" + inner + encode_basestring(str(key)) + ": ")
+            out.append(("," if n else "") + "\n" + inner + _escaped(encode_basestring(str(key))) + ": ")
             _encode(item, inner, out)
         out.append("\n" + indent + "}")
     elif isinstance(value, list | tuple) and value:
@@ -118,7 +140,9 @@ def _encode(value: object, indent: str, out: list[str]) -> None:
 
 def dumps(value: object) -> str:
     """`json.dumps(value, ensure_ascii=False, indent=2)`, for str keys and plain values, without
-    importing `json` (which imports `re`): the fast route prints JSON too."""
+    importing `json` (which imports `re`): the fast route prints JSON too. The one difference:
+    characters a terminal would act on are escaped (`\\u009b`, `\\u202e`), so every JSON
+    output keeps the data exactly and is still safe to print."""
     out: list[str] = []
     _encode(value, "", out)
     return "".join(out)

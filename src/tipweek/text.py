@@ -52,6 +52,14 @@ def clean(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").translate(_UNSAFE)
 
 
+def terminal_bytes(data: bytes) -> bytes:
+    """A document on its way to stdout (a terminal, or a pipe into one): `clean`, the one
+    sanitiser every view uses, applied to the whole output. CRLF line ends stay as they are
+    (iCalendar and mail need them); a lone CR becomes a newline, as `clean` makes it."""
+    text = data.decode("utf-8", errors="replace")
+    return "\r\n".join(clean(part) for part in text.split("\r\n")).encode("utf-8")
+
+
 def unix_lines(text: str) -> str:
     """CRLF and CR line ends as LF, and no byte-order mark: the text is otherwise kept as data."""
     return text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")

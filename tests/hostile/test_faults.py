@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from tests.conftest import Library, Run
 
-from tipweek import fsutil
+from tipweek import fsutil, safewrite
 from tipweek.library import read_tip
 
 TIP = [sys.executable, "-m", "tipweek"]
@@ -276,25 +276,10 @@ def no_space(*args: object, **kwargs: object) -> None:
     raise OSError(errno.ENOSPC, "No space left on device")
 
 
-class HalfWriter:
-    """A file handle whose write stores half the data, then fails as a full disk does."""
-
-    def __init__(self, handle: Any) -> None:
-        self.handle = handle
-
-    def __enter__(self) -> HalfWriter:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.handle.close()
-
-    def write(self, data: bytes) -> int:
-        self.handle.write(data[: len(data) // 2])
-        self.handle.flush()
-        raise OSError(errno.ENOSPC, "No space left on device")
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.handle, name)
+def half_write(fd: int, data: bytes) -> None:
+    """Store half the data, then fail as a full disk does."""
+    os.write(fd, data[: len(data) // 2])
+    raise OSError(errno.ENOSPC, "No space left on device")
 
 
 @pytest.fixture(params=["fsync", "write"])
@@ -305,8 +290,7 @@ def disk_full(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -
         if request.param == "fsync":
             monkeypatch.setattr(fsutil.os, "fsync", no_space)
         else:
-            real = os.fdopen
-            monkeypatch.setattr(fsutil.os, "fdopen", lambda fd, *a, **k: HalfWriter(real(fd, *a, **k)))
+            monkeypatch.setattr(safewrite, "_write_all", half_write)
 
     return arm
 

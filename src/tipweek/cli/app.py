@@ -24,7 +24,7 @@ from tipweek.errors import BadInput, TipError
 from tipweek.text import one_line
 
 if TYPE_CHECKING:
-    from tipweek.config import Config, Paths
+    from tipweek.config import Config, ConfigProblem, Paths
     from tipweek.index import Index
     from tipweek.library import LibrarySource
     from tipweek.store import Filters
@@ -210,11 +210,24 @@ class State:
 
         return user_paths(self.env)
 
+    #: False for `tip check`, which lists config problems and goes on with the defaults.
+    strict_config: bool = True
+
+    @cached_property
+    def config_read(self) -> tuple[Config, list[ConfigProblem]]:
+        from tipweek.config import read_config
+
+        return read_config(self.paths.config_file)
+
     @cached_property
     def config(self) -> Config:
-        from tipweek.config import load_config
+        """The validated config; one that breaks the schema stops the command in one line."""
+        from tipweek.config import config_error
 
-        return load_config(self.paths.config_file)
+        config, problems = self.config_read
+        if problems and self.strict_config:
+            raise config_error(self.paths.config_file, problems)
+        return config
 
     @cached_property
     def sources(self) -> list[LibrarySource]:
@@ -267,6 +280,7 @@ class State:
                 warn=lambda m: report(m, kind="warning"),
                 progress=progress,
                 rebuild=rebuild,
+                lock_wait=float(self.config.get("index.lock_wait")),
             )
         self.opened.append(store)
         self._stamp(store)
@@ -332,11 +346,11 @@ class State:
 
     def writable(self, into: Path | None = None) -> LibrarySource:
         """The library new tips are written to: `--into`, else the user's own library."""
-        from tipweek.library import LibrarySource
+        from tipweek.library import LibrarySource, expand
 
         if into is None:
             return next(s for s in self.sources if s.name == "user")
-        return LibrarySource(str(into), into.expanduser().absolute(), writable=True)
+        return LibrarySource(str(into), expand(into).absolute(), writable=True)
 
 
 def state(ctx: ClickContext) -> State:
@@ -349,10 +363,39 @@ def state(ctx: ClickContext) -> State:
 
 def emit_json(data: Any) -> None:
     """JSON, and only JSON, on stdout (the same text as `json.dumps(data, ensure_ascii=False,
-    indent=2)`, written by the encoder the fast route uses)."""
+    indent=2)` but with terminal controls escaped, written by the encoder the fast route uses)."""
     from tipweek.shapes import dumps
 
     sys.stdout.write(dumps(data) + "\n")
+
+
+def write_stdout(data: bytes) -> None:
+    """A document on stdout, through the one output sanitiser (`text.terminal_bytes`)."""
+    from tipweek.text import terminal_bytes
+
+    sys.stdout.flush()
+    sys.stdout.buffer.write(terminal_bytes(data))
+    sys.stdout.buffer.flush()
+
+
+#: `-o` values that mean a standard stream rather than a file to create.
+STDOUT_NAMES = ("-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1")
+
+
+def write_output(output: Path | None, data: bytes, *, force: bool = False) -> str | None:
+    """Where every command with `-o FILE` writes: stdout for no `-o`, `-o -` or
+    `-o /dev/stdout` (sanitised); into an existing pipe or device as it is; otherwise a file
+    written atomically through `safewrite` (refused if it exists, unless `force`).
+    Returns the file's name for a "wrote …" note, or None for a stream."""
+    from tipweek import safewrite
+
+    if output is None or str(output) in STDOUT_NAMES:
+        write_stdout(data)
+        return None
+    if safewrite.is_stream(output):
+        safewrite.write_stream(output, data)
+        return None
+    return str(safewrite.write_file(output, data, overwrite=force))
 
 
 def fail(message: str, code: ExitCode = ExitCode.FAILURE, hint: str = "") -> NoReturn:

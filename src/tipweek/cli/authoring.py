@@ -43,11 +43,21 @@ def _target_tips(target: LibrarySource) -> list[Tip]:
 
 
 def _read_body_file(name: str) -> str:
+    """The body from a file or stdin, never more than a tip file may hold."""
+    from tipweek.fsutil import NotRegularFile, TooLarge, read_limited
+    from tipweek.library import MAX_FILE_BYTES
+
+    too_large = BadInput(f"the body file {name} is too large (a tip file may be at most 1 MB)")
     if name == "-":
-        return sys.stdin.read()
+        text = sys.stdin.read(MAX_FILE_BYTES + 1)
+        if len(text.encode("utf-8")) > MAX_FILE_BYTES:
+            raise too_large
+        return text
     try:
-        return Path(name).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+        return read_limited(name, MAX_FILE_BYTES).decode("utf-8-sig")
+    except TooLarge:
+        raise too_large from None
+    except (OSError, UnicodeDecodeError, NotRegularFile) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise BadInput(f"cannot read the body file {name}: {reason}") from None
 
@@ -244,12 +254,14 @@ def _new_from_fields(fields: dict[str, Any], target: LibrarySource, preferred: s
 
 @command()
 def edit(ctx: typer.Context, tip_id: IdArg) -> None:
-    """Open a tip's file in your editor ($VISUAL or $EDITOR) and check it after saving.
+    """Open a tip in your editor ($VISUAL or $EDITOR) and save it once it checks out.
 
-    If the saved file is not a valid tip you are asked to fix it (in a terminal); otherwise
-    the original is put back from the backup kept beside it and the command exits with 1.
-    Only tips in your own (writable) libraries can be edited; for a bundled tip, make your
-    own copy with `tip add --edit --from ID`.
+    You edit a copy; the tip's file is replaced (atomically, keeping its mode) only when the
+    saved copy is a valid tip. If it is not, you are asked to fix it (in a terminal);
+    otherwise the tip's file is left unchanged, your edit is kept beside it in a hidden
+    `.rejected` file and the command exits with 1. Only tips in your own (writable)
+    libraries can be edited; for a bundled tip, make your own copy with
+    `tip add --edit --from ID`.
 
     **Examples**
 
@@ -258,7 +270,7 @@ def edit(ctx: typer.Context, tip_id: IdArg) -> None:
         EDITOR='code --wait' tip edit greet
     """
     from tipweek import authoring
-    from tipweek.errors import TipFileError
+    from tipweek.library import write_tip
     from tipweek.store import find_tip
 
     st = state(ctx)
@@ -271,47 +283,86 @@ def edit(ctx: typer.Context, tip_id: IdArg) -> None:
             f"'{tip.id}' is in {where}, which is read-only",
             hint=f"make your own copy with `tip add --edit --from {tip.id}`",
         )
-    backup, original = authoring.make_backup(path)
-    while True:
-        try:
-            authoring.run_editor(path, st.env)
-        except LibraryError:
-            authoring.restore_backup(path, backup)  # an editor that failed saved nothing we want
-            raise
-        try:
-            edited = path.read_bytes()
-            if edited == original:
-                authoring.discard_backup(backup)
-                report(f"no changes to {path}", kind="note")
-                return
-            authoring.check_tip(edited, str(path))
-        except (OSError, TipFileError) as exc:
-            problem = exc if isinstance(exc, TipFileError) else LibraryError(f"cannot read {path}: {exc}")
-            if _reopen(problem):
-                continue
-            kept = _keep_rejected(path)
-            authoring.restore_backup(path, backup)
+    original = _current(path, source)
+    draft = authoring.write_draft(original, tip.id)
+    try:
+        edited = _edit_until_valid(draft, path, original, st.env, tip.id, source)
+        if edited is None:
+            report(f"no changes to {path}", kind="note")
+            return
+        if _current(path, source) != original:
+            kept = _keep_rejected(path, edited, source)
             raise LibraryError(
-                f"{problem}; the original was restored from {backup.name}",
-                hint=(f"your edit is kept in {kept}; " if kept else "")
-                + f"run `tip edit {tip.id}` to try again",
-            ) from None
-        break
-    authoring.discard_backup(backup)
+                f"{path} changed while you were editing it; it was left as it is now",
+                hint=(f"your edit is kept in {kept}; " if kept else "") + f"run `tip edit {tip.id}` again",
+            )
+        saved = authoring.check_tip(edited, str(path))
+        write_tip(source, saved.with_changes(id=tip.id), overwrite=True, path=path, data=edited)
+    finally:
+        draft.unlink(missing_ok=True)
     err_console().print(f"saved {path}", markup=False, highlight=False, soft_wrap=True)
     typer.echo(tip.id)
 
 
-def _keep_rejected(path: Path) -> Path | None:
-    """Keep a copy of an edit that did not validate, so the work is not lost."""
-    from tipweek.fsutil import atomic_write
+def _current(path: Path, source: LibrarySource) -> bytes:
+    """The tip file's bytes as the library reads them (a link only inside the library)."""
+    from tipweek.errors import TipFileError
+    from tipweek.fsutil import NotRegularFile, TooLarge, read_limited
+    from tipweek.library import MAX_FILE_BYTES
 
-    rejected = path.with_name(f".{path.name}.rejected")
     try:
-        atomic_write(rejected, path.read_bytes(), overwrite=True)
+        return read_limited(path, MAX_FILE_BYTES, root=source.path)
+    except (NotRegularFile, TooLarge, OSError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise TipFileError(str(path), None, f"cannot edit: {reason}") from None
+
+
+def _edit_until_valid(
+    draft: Path, path: Path, original: bytes, env: dict[str, str], tip_id: str, source: LibrarySource
+) -> bytes | None:
+    """Run the editor on the draft until it holds a valid tip; None when nothing changed."""
+    from tipweek import authoring
+    from tipweek.errors import TipFileError
+
+    while True:
+        authoring.run_editor(draft, env)  # a failed editor saved nothing: the file is untouched
+        try:
+            edited = authoring.read_draft(draft)
+            if edited == original:
+                return None
+            authoring.check_tip(edited, str(path))
+            return edited
+        except TipFileError as exc:
+            if _reopen(exc):
+                continue
+            kept = _keep_rejected(path, _head(draft), source)
+            raise LibraryError(
+                f"{exc}; the tip file was not changed",
+                hint=(f"your edit is kept in {kept}; " if kept else "")
+                + f"run `tip edit {tip_id}` to try again",
+            ) from None
+
+
+MAX_KEPT = 1_000_000
+
+
+def _head(path: Path) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(MAX_KEPT)
+    except OSError:
+        return b""
+
+
+def _keep_rejected(path: Path, data: bytes, source: LibrarySource) -> Path | None:
+    """Keep a copy of an edit that was not saved, so the work is not lost."""
+    from tipweek.authoring import rejected_path
+    from tipweek.safewrite import write_file
+
+    try:
+        return write_file(rejected_path(path), data, root=source.path, overwrite=True)
     except (OSError, LibraryError):
         return None
-    return rejected
 
 
 @command("rm")

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from tipweek.cli.app import (
+    STDOUT_NAMES,
     CategoryOpt,
     DateOpt,
     ExitCode,
@@ -18,6 +19,8 @@ from tipweek.cli.app import (
     command,
     report,
     state,
+    write_output,
+    write_stdout,
 )
 
 if TYPE_CHECKING:
@@ -64,7 +67,7 @@ FormatOpt = Annotated[
     ),
 ]
 OutputOpt = Annotated[
-    Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to this file instead of stdout.")
+    Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to this file ('-' means stdout).")
 ]
 BccOpt = Annotated[
     list[str] | None,
@@ -114,12 +117,6 @@ def _select(
     return [find_tip(st.store, which)], False, "Tip of the Week"
 
 
-def _write_stdout(data: bytes) -> None:
-    sys.stdout.flush()
-    sys.stdout.buffer.write(data)
-    sys.stdout.buffer.flush()
-
-
 @command()
 def export(
     ctx: typer.Context,
@@ -154,20 +151,17 @@ def export(
     """
     from tipweek.exporters import ExportOptions, format_for
     from tipweek.exporters import export as render
-    from tipweek.fsutil import atomic_write
     from tipweek.text import one_line
 
     st = state(ctx)
-    name = format_for(fmt, output)
+    name = format_for(fmt, None if output is None or str(output) in STDOUT_NAMES else output)
     tips, digest, label = _select(st, tip_id, date, category, since, until, limit)
     options = ExportOptions.from_config(
         st.config, subject=subject, sender=sender, to=to or (), cc=cc or (), digest=digest, label=label
     )
     data = render(tips, name, options)
-    if output is None:
-        _write_stdout(data)
+    if write_output(output, data, force=force) is None:
         return
-    atomic_write(output, data, overwrite=force)
     typer.echo(
         f"wrote {one_line(str(output))} ({name}, {len(tips)} tip{'s' if len(tips) != 1 else ''})", err=True
     )
@@ -247,7 +241,7 @@ def _deliver(st: State, outgoing: Outgoing) -> None:
 
 def _show_dry_run(outgoing: Outgoing) -> None:
     """The message on stdout, and on stderr what would happen."""
-    _write_stdout(outgoing.preview())
+    write_stdout(outgoing.preview())
     if outgoing.repeat:
         report(outgoing.repeat, kind="warning")
     typer.echo(

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from tipweek.cli.app import (
+    STDOUT_NAMES,
     CategoryOpt,
     DateOpt,
     ExitCode,
@@ -21,6 +22,7 @@ from tipweek.cli.app import (
     command,
     emit_json,
     state,
+    write_output,
 )
 
 if TYPE_CHECKING:
@@ -288,7 +290,8 @@ ScheduleFormatOpt = Annotated[
     ),
 ]
 ScheduleOutputOpt = Annotated[
-    Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write the ics or json to this file.")
+    Path | None,
+    typer.Option("--output", "-o", metavar="FILE", help="Write the ics or json to this file ('-': stdout)."),
 ]
 
 
@@ -325,6 +328,8 @@ def schedule(
     from tipweek.select import schedule as plan
 
     st = state(ctx)
+    if output is not None and str(output) in STDOUT_NAMES:
+        output = None  # `-o -` is stdout, as for every command that writes a file
     key = st.filters(category).category
     picks = plan(st.store, st.when(when, start, "--from"), weeks, key)
     name = _schedule_format(as_json, fmt, output)
@@ -375,50 +380,49 @@ def _calendar(st: State, picks: list[Pick], category: str | None) -> bytes:
 
 
 def _json_bytes(data: object) -> bytes:
-    import json
+    from tipweek.shapes import dumps
 
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return (dumps(data) + "\n").encode("utf-8")
 
 
 def _write(data: bytes, output: Path | None, *, force: bool, what: str) -> None:
-    import sys
-
-    from tipweek.fsutil import atomic_write
     from tipweek.text import one_line
 
-    if output is None:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-        return
-    atomic_write(output, data, overwrite=force)
-    typer.echo(f"wrote {one_line(str(output))} ({what})", err=True)
+    if write_output(output, data, force=force) is not None:
+        typer.echo(f"wrote {one_line(str(output))} ({what})", err=True)
 
 
 @command()
 def check(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    """Check every tip file and list each problem as file:line: message.
+    """Check the config file and every tip file, and list each problem as file:line: message.
 
-    Exits with 1 if any file has an error (warnings alone exit 0).
+    Exits with 1 if any file has an error (warnings alone exit 0). Tip files must be regular
+    files (a link only to a file inside its library) within the size and shape limits.
 
     **Examples**
 
         tip check
         tip check --library ./team-tips     your own folder of tips as well
     """
-    from tipweek.library import load
+    from tipweek.library import Problem, load
     from tipweek.text import one_line
 
     st = state(ctx)
+    st.strict_config = False
+    config_file = str(st.paths.config_file)
+    problems = [
+        Problem(config_file, None, f"{p.key}: {p.message}" if p.key else p.message) for p in st.config_read[1]
+    ]
     loaded = load(st.sources)
-    errors = [p for p in loaded.problems if p.severity == "error"]
+    problems += loaded.problems
+    errors = [p for p in problems if p.severity == "error"]
     if as_json:
-        emit_json({"tips": len(loaded.tips), "problems": [p.to_json() for p in loaded.problems]})
+        emit_json({"tips": len(loaded.tips), "problems": [p.to_json() for p in problems]})
     else:
-        for problem in loaded.problems:
+        for problem in problems:
             typer.echo(one_line(str(problem)))
         summary = f"{len(loaded.tips)} tips checked, {len(errors)} error(s)"
-        warnings = len(loaded.problems) - len(errors)
+        warnings = len(problems) - len(errors)
         typer.echo(summary + (f", {warnings} warning(s)" if warnings else ""), err=True)
     if errors:
         raise typer.Exit(ExitCode.FAILURE)

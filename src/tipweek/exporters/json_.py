@@ -13,10 +13,10 @@ if TYPE_CHECKING:
 
 
 def export(tips: Sequence[Tip], options: ExportOptions) -> str:
-    import json
+    from tipweek.shapes import dumps
 
     data = [t.to_json() for t in tips] if options.digest or len(tips) > 1 else tips[0].to_json()
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return dumps(data) + "\n"
 
 
 FORMAT = ExportFormat("json", (), "application/json", export)

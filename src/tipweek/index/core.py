@@ -142,11 +142,13 @@ def _locked(error: sqlite3.Error) -> bool:
     return isinstance(error, sqlite3.OperationalError) and "locked" in str(error)
 
 
-def open_index(path: Path, sources: Sequence[LibrarySource], *, warn: Warn) -> Index:
+def open_index(
+    path: Path, sources: Sequence[LibrarySource], *, warn: Warn, busy_ms: int = schema.BUSY_MS
+) -> Index:
     """Open (creating, upgrading or replacing a damaged file as needed) the index at `path`."""
     path.parent.mkdir(parents=True, exist_ok=True)
     for attempt in range(2):
-        db = schema.connect(path)
+        db = schema.connect(path, busy_ms)
         try:
             _prepare(db, warn)
             return Index(db, sources)
@@ -167,10 +169,15 @@ def _unwritable(error: sqlite3.Error) -> bool:
 
 
 def _open_current(
-    path: Path, sources: Sequence[LibrarySource], warn: Warn, progress: Progress | None, rebuild: bool
+    path: Path,
+    sources: Sequence[LibrarySource],
+    warn: Warn,
+    progress: Progress | None,
+    rebuild: bool,
+    busy_ms: int = schema.BUSY_MS,
 ) -> Index:
     """The index at `path`, brought up to date; one damaged while reading is replaced."""
-    index = open_index(path, sources, warn=warn)
+    index = open_index(path, sources, warn=warn, busy_ms=busy_ms)
     try:
         if rebuild:
             index.rebuild(progress=progress)
@@ -183,7 +190,7 @@ def _open_current(
             raise
         warn(f"the search index was damaged ({error}); rebuilding it")
     schema.remove_files(path)
-    index = open_index(path, sources, warn=warn)
+    index = open_index(path, sources, warn=warn, busy_ms=busy_ms)
     try:
         index.refresh(progress=progress, full=True)
     except BaseException:
@@ -199,13 +206,22 @@ def open_store(
     warn: Warn,
     progress: Progress | None = None,
     rebuild: bool = False,
+    lock_wait: float = schema.BUSY_MS / 1000,
 ) -> Index:
     """The index over `sources`, brought up to date (or rebuilt); or the files read into
-    memory when the cache folder cannot be used (read-only, full, locked for too long)."""
+    memory when the cache folder cannot be used (read-only, full), or when another process
+    holds the index's write lock for longer than `lock_wait` seconds."""
+    busy_ms = int(lock_wait * 1000)
     try:
-        return _open_current(index_path(cache_dir, sources), sources, warn, progress, rebuild)
+        return _open_current(index_path(cache_dir, sources), sources, warn, progress, rebuild, busy_ms)
     except (sqlite3.Error, OSError) as error:
-        warn(f"cannot use the search index in {cache_dir} ({error}); reading the tip files directly")
+        if isinstance(error, sqlite3.Error) and _locked(error):
+            warn(
+                f"the search index is busy (another tip command has been updating it for over "
+                f"{lock_wait:g}s); reading the tip files directly"
+            )
+        else:
+            warn(f"cannot use the search index in {cache_dir} ({error}); reading the tip files directly")
         return memory_index(sources, progress=progress)
 
 

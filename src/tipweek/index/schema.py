@@ -16,7 +16,7 @@ if TYPE_CHECKING:  # the fast route opens the index with this module: no pathlib
     from pathlib import Path
 
 SCHEMA_VERSION = 7
-BUSY_MS = 15_000
+BUSY_MS = 1_000  # how long to wait for another process's write lock (config: index.lock_wait)
 
 DDL = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;
@@ -143,11 +143,12 @@ class _Unpacked:
         return fields[n]
 
 
-def connect(path: Path | str) -> sqlite3.Connection:
-    """A connection in autocommit mode (transactions are explicit) whose rows read by name."""
-    db = sqlite3.connect(str(path), timeout=15, isolation_level=None, check_same_thread=False)
+def connect(path: Path | str, busy_ms: int = BUSY_MS) -> sqlite3.Connection:
+    """A connection in autocommit mode (transactions are explicit) whose rows read by name,
+    waiting at most `busy_ms` for another process's lock (a reader then reads the files)."""
+    db = sqlite3.connect(str(path), timeout=busy_ms / 1000, isolation_level=None, check_same_thread=False)
     db.row_factory = sqlite3.Row
-    db.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
+    db.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
     # The full-text indexes read the text through `fts_text`, which unpacks it with this.
     db.create_function("tip_text", 2, _Unpacked(), deterministic=True)
     return db
@@ -182,12 +183,13 @@ def writing(db: sqlite3.Connection) -> Iterator[None]:
 def without_waiting(db: sqlite3.Connection) -> Iterator[None]:
     """For writes that are only bookkeeping: skipped, not waited for, while another process
     holds the write lock."""
+    (waited,) = db.execute("PRAGMA busy_timeout").fetchone()
     db.execute("PRAGMA busy_timeout = 50")
     try:
         with suppress(sqlite3.Error):
             yield
     finally:
-        db.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
+        db.execute(f"PRAGMA busy_timeout = {int(waited)}")
 
 
 def reset(db: sqlite3.Connection) -> None:

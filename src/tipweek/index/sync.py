@@ -17,14 +17,13 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import NamedTuple
 
 from tipweek.errors import TipFileError
 from tipweek.fsutil import list_visible
 from tipweek.index import watch
 from tipweek.index.schema import FTS_TRIGGERS, pack, reset, statements, writing
-from tipweek.library import LibrarySource, read_tip, tip_files
+from tipweek.library import LibrarySource, read_tip_stat, tip_files
 from tipweek.model import Tip
 from tipweek.order import order_key
 from tipweek.text import category_key, clean
@@ -137,7 +136,7 @@ def apply(
     report = progress if progress is not None and len(changes.read) >= PROGRESS_THRESHOLD else None
     if report:
         report(0, len(changes.read))
-    for chunk, results in _parse_all(changes.read):
+    for chunk, results in _parse_all(changes.read, [str(s.path) for s in sources]):
         first = None
         for queued, parsed in zip(chunk, results, strict=True):
             if not bulk:
@@ -246,35 +245,42 @@ def _show_winners(db: sqlite3.Connection) -> None:
 # -- parsing files ------------------------------------------------------------------------
 
 
-def _parse_one(path: str) -> Parsed:
+def _parse_one(path: str, root: str | None) -> Parsed:
+    """One file read as the library reads it (bounded, a link only inside its library `root`),
+    with the `fstat` of what was read; a `stat` is made only for a file that failed."""
     try:
-        st = os.stat(path)
-        stat = (st.st_mtime_ns, st.st_size)
-    except OSError:
-        stat = (0, -1)
-    try:
-        return Parsed(stat, read_tip(Path(path)), None)
+        tip, st = read_tip_stat(path, root)
+        return Parsed((st.st_mtime_ns, st.st_size), tip, None)
     except TipFileError as error:
+        try:
+            st = os.stat(path)
+            stat = (st.st_mtime_ns, st.st_size)
+        except OSError:
+            stat = (0, -1)
         return Parsed(stat, None, (error.problem, error.line))
 
 
-def _parse_chunk(paths: list[str]) -> list[Parsed]:
-    return [_parse_one(p) for p in paths]
+def _parse_chunk(items: list[tuple[str, str | None]]) -> list[Parsed]:
+    return [_parse_one(path, root) for path, root in items]
 
 
-def _parse_all(queue: list[Queued]) -> Iterator[tuple[list[Queued], list[Parsed]]]:
+def _items(chunk: list[Queued], roots: Sequence[str]) -> list[tuple[str, str | None]]:
+    return [(q.path, roots[q.layer] if q.layer < len(roots) else None) for q in chunk]
+
+
+def _parse_all(queue: list[Queued], roots: Sequence[str] = ()) -> Iterator[tuple[list[Queued], list[Parsed]]]:
     """Parse tip files in order, in chunks; a first build parses in worker processes."""
     chunks = [queue[i : i + CHUNK] for i in range(0, len(queue), CHUNK)]
     workers = min(os.cpu_count() or 1, 4)
     if len(queue) < BULK or workers < 2:
         for chunk in chunks:
-            yield chunk, _parse_chunk([q.path for q in chunk])
+            yield chunk, _parse_chunk(_items(chunk, roots))
     else:
-        yield from _parse_in_parallel(chunks, workers)
+        yield from _parse_in_parallel(chunks, workers, roots)
 
 
 def _parse_in_parallel(
-    chunks: list[list[Queued]], workers: int
+    chunks: list[list[Queued]], workers: int, roots: Sequence[str]
 ) -> Iterator[tuple[list[Queued], list[Parsed]]]:
     """As many worker processes as there are cores (up to 4), with a bounded number of chunks
     in flight so that memory stays flat; results come back in order."""
@@ -286,7 +292,7 @@ def _parse_in_parallel(
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
         pending: deque[tuple[list[Queued], Future[list[Parsed]]]] = deque()
         for chunk in chunks:
-            pending.append((chunk, pool.submit(_parse_chunk, [q.path for q in chunk])))
+            pending.append((chunk, pool.submit(_parse_chunk, _items(chunk, roots))))
             if len(pending) >= 2 * workers:
                 done, future = pending.popleft()
                 yield done, future.result()

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from tipweek.errors import LibraryError
-from tipweek.fsutil import atomic_write
+from tipweek.safewrite import write_file
 
 MANIFEST = ".tipweek-site.json"
 FORMAT = 1
@@ -49,11 +49,13 @@ def page_key(*parts: object) -> str:
 
 
 def _read_manifest(out: Path) -> dict[str, str] | None:
+    from tipweek.fsutil import NotRegularFile, TooLarge, read_limited
+
     try:
-        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        data = json.loads(read_limited(out / MANIFEST, 50_000_000))
     except FileNotFoundError:
         return None
-    except (OSError, ValueError):
+    except (OSError, ValueError, NotRegularFile, TooLarge):
         return {}  # damaged: every page is rebuilt, nothing stale can be known
     files = data.get("files") if isinstance(data, dict) and data.get("format") == FORMAT else None
     return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
@@ -117,11 +119,13 @@ def write_pages(out: Path, pages: Iterable[Page], *, rebuild: bool = False) -> W
         if same:
             unchanged += 1
         else:
-            atomic_write(target, data, overwrite=True)
+            write_file(target, data, root=out, overwrite=True)
             written.append(page.path)
     removed = _remove(out, sorted(set(previous) - set(current)))
     manifest = {"format": FORMAT, "files": dict(sorted(current.items()))}
-    atomic_write(out / MANIFEST, (json.dumps(manifest, indent=1) + "\n").encode("utf-8"), overwrite=True)
+    write_file(
+        out / MANIFEST, (json.dumps(manifest, indent=1) + "\n").encode("utf-8"), root=out, overwrite=True
+    )
     return WriteReport(tuple(written), unchanged, tuple(removed))
 
 

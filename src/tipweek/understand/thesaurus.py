@@ -236,13 +236,29 @@ def compile_groups(groups: Sequence[Group]) -> Thesaurus:
 Warn = Callable[[str], None]
 
 
+MAX_SYNONYMS_BYTES = 5_000_000
+
+
 def _read(path: Path) -> list[Group]:
+    """One thesaurus file, read as tip files are: a regular file only, bounded, never waiting
+    on a pipe (a library's `synonyms.toml` may come from anyone)."""
     import tomllib
 
+    from tipweek.fsutil import NotRegularFile, TooLarge, read_limited
+
     try:
-        return parse_groups(tomllib.loads(path.read_text(encoding="utf-8")))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError) as error:
-        raise LibraryError(f"synonyms file {path}: {error}") from None
+        text = read_limited(path, MAX_SYNONYMS_BYTES).decode("utf-8")
+        return parse_groups(tomllib.loads(text))
+    except (
+        OSError,
+        NotRegularFile,
+        TooLarge,
+        UnicodeDecodeError,
+        tomllib.TOMLDecodeError,
+        ValueError,
+    ) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        raise LibraryError(f"synonyms file {path}: {reason}") from None
 
 
 def _signature(files: Sequence[Path]) -> tuple[str, list[Path]]:
@@ -263,12 +279,14 @@ def _signature(files: Sequence[Path]) -> tuple[str, list[Path]]:
 def load(files: Sequence[Path], cache_dir: Path | None, *, warn: Warn) -> Thesaurus:
     """The thesaurus of `files` (the bundled one first); a file that cannot be read is left out
     with a warning. Compiled once, then read from `cache_dir` while the files are unchanged."""
+    from tipweek.fsutil import NotRegularFile, TooLarge, read_limited
+
     signature, present = _signature(files)
     cached = cache_dir / f"synonyms-{signature}.json" if cache_dir else None
     if cached:
         try:
-            return Thesaurus.from_json(json.loads(cached.read_text(encoding="utf-8")))
-        except (OSError, ValueError, KeyError, TypeError):
+            return Thesaurus.from_json(json.loads(read_limited(cached, 10 * MAX_SYNONYMS_BYTES)))
+        except (OSError, ValueError, KeyError, TypeError, NotRegularFile, TooLarge):
             pass
     groups: list[Group] = []
     for path in present:
