@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -127,8 +126,3 @@ def write_pages(out: Path, pages: Iterable[Page], *, rebuild: bool = False) -> W
         out / MANIFEST, (json.dumps(manifest, indent=1) + "\n").encode("utf-8"), root=out, overwrite=True
     )
     return WriteReport(tuple(written), unchanged, tuple(removed))
-
-
-def folder_size(out: Path) -> int:
-    """Bytes in the folder's files (for the build summary)."""
-    return sum(f.stat().st_size for f in out.rglob("*") if f.is_file() and not os.path.islink(f))
