@@ -139,25 +139,34 @@ def snippet(fields: list[str], start: str, end: str, width: int = WIDTH) -> str:
     """The best passage of the first field (body, summary, takeaway, in the caller's order)
     with a marked word; else the beginning of the first field that has text."""
     for field in fields:
-        if start not in field:
-            continue
-        # Only the paragraphs (or lists) with a marked word are read into sentences: a search
-        # shows ten snippets, and most of each body is not needed.
-        split = [b for b in _BLOCK.split(field) if b.strip()]
-        blocks = {n: sentences(b) for n, b in enumerate(split) if start in b}
-        scored = [(_best(parts, start, end), n) for n, parts in blocks.items() if parts]
-        if scored:
-            ((score, best), n) = max(scored, key=lambda s: (s[0][0], -s[1]))
-            if score[0]:
-                text = _window(blocks[n], best, start, width)
-                if n and not text.startswith(ELLIPSIS):
-                    text = ELLIPSIS + text
-                if n < len(split) - 1 and not text.endswith(ELLIPSIS):
-                    text += " " + ELLIPSIS
-                return _balance(text, start, end)
+        if start in field:
+            passage = _marked_passage(field, start, end, width)
+            if passage is not None:
+                return passage
     for field in fields:
         block = next((b for b in _BLOCK.split(field.replace(start, "").replace(end, "")) if b.strip()), "")
         parts = sentences(block)
         if parts:
             return _window(parts, 0, start, width)
     return ""
+
+
+def _marked_passage(field: str, start: str, end: str, width: int) -> str | None:
+    """The best-scoring window of the field's paragraphs with a marked word, with an ellipsis
+    where paragraphs were left out; None when no marked sentence scores."""
+    # Only the paragraphs (or lists) with a marked word are read into sentences: a search
+    # shows ten snippets, and most of each body is not needed.
+    split = [b for b in _BLOCK.split(field) if b.strip()]
+    blocks = {n: sentences(b) for n, b in enumerate(split) if start in b}
+    scored = [(_best(parts, start, end), n) for n, parts in blocks.items() if parts]
+    if not scored:
+        return None
+    ((score, best), n) = max(scored, key=lambda s: (s[0][0], -s[1]))
+    if not score[0]:
+        return None
+    text = _window(blocks[n], best, start, width)
+    if n and not text.startswith(ELLIPSIS):
+        text = ELLIPSIS + text
+    if n < len(split) - 1 and not text.endswith(ELLIPSIS):
+        text += " " + ELLIPSIS
+    return _balance(text, start, end)
