@@ -1,5 +1,6 @@
-"""The rules of docs/architecture.md that code can check: short functions, no import cycles,
-and a plain library under a thin CLI (only `tipweek.cli` uses Typer or writes to stdout)."""
+"""The rules of docs/architecture.md that code can check: short, simple functions, no import
+cycles, and a plain library under a thin CLI (only `tipweek.cli` uses Typer or writes to
+stdout)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,10 @@ import pytest
 SRC = Path(__file__).resolve().parent.parent / "src"
 PACKAGE = SRC / "tipweek"
 MAX_LINES = 60
+MAX_COMPLEXITY = 15  # radon's cyclomatic complexity; 16 and above is where grade C gets hard to read
+#: Blocks allowed above it, each with the reason. The archive parser may keep one documented
+#: state machine here; today it needs none.
+COMPLEX_ON_PURPOSE: dict[str, str] = {}
 
 
 def module_name(path: Path) -> str:
@@ -74,6 +79,20 @@ def test_no_function_is_longer_than_sixty_lines() -> None:
         and node.end_lineno - node.lineno + 1 > MAX_LINES
     ]
     assert long == []
+
+
+def test_no_block_is_more_complex_than_fifteen() -> None:
+    from radon.complexity import cc_visit
+    from radon.visitors import Class
+
+    found = []
+    for name, path in MODULES.items():
+        for block in cc_visit(path.read_text(encoding="utf-8")):
+            for item in [block, *(block.methods if isinstance(block, Class) else [])]:
+                where = f"{name}.{item.fullname}"
+                if item.complexity > MAX_COMPLEXITY and where not in COMPLEX_ON_PURPOSE:
+                    found.append(f"{where} ({item.complexity})")
+    assert found == []
 
 
 def test_no_import_cycles() -> None:

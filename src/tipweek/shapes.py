@@ -118,24 +118,30 @@ def _encode(value: object, indent: str, out: list[str]) -> None:
         out.append(int.__repr__(value))
     elif isinstance(value, float):
         out.append(_float(value))
-    elif isinstance(value, dict) and value:
-        inner = indent + "  "
-        out.append("{")
-        for n, (key, item) in enumerate(value.items()):
-            out.append(("," if n else "") + "\n" + inner + _escaped(encode_basestring(str(key))) + ": ")
-            _encode(item, inner, out)
-        out.append("\n" + indent + "}")
-    elif isinstance(value, list | tuple) and value:
-        inner = indent + "  "
-        out.append("[")
-        for n, item in enumerate(value):
-            out.append(("," if n else "") + "\n" + inner)
-            _encode(item, inner, out)
-        out.append("\n" + indent + "]")
     elif isinstance(value, dict | list | tuple):
-        out.append("{}" if isinstance(value, dict) else "[]")
+        _encode_container(value, indent, out)
     else:
         raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def _encode_container(
+    value: dict[Any, Any] | list[Any] | tuple[Any, ...], indent: str, out: list[str]
+) -> None:
+    """An object or an array, two spaces deeper for each level; empty ones on one line."""
+    from _json import encode_basestring
+
+    if not value:
+        out.append("{}" if isinstance(value, dict) else "[]")
+        return
+    inner = indent + "  "
+    out.append("{" if isinstance(value, dict) else "[")
+    items = value.items() if isinstance(value, dict) else ((None, item) for item in value)
+    for n, (key, item) in enumerate(items):
+        out.append(("," if n else "") + "\n" + inner)
+        if isinstance(value, dict):
+            out.append(_escaped(encode_basestring(str(key))) + ": ")
+        _encode(item, inner, out)
+    out.append("\n" + indent + ("}" if isinstance(value, dict) else "]"))
 
 
 def dumps(value: object) -> str:

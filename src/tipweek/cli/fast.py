@@ -72,30 +72,52 @@ def parse(argv: Sequence[str]) -> Request | None:
         arg = args.pop(0)
         name, eq, value = arg.partition("=") if arg.startswith("--") else (arg, "", "")
         if name in LIBRARY or name in VALUED:
-            if not eq:
-                if not args or args[0].startswith("-"):
-                    return None
-                value = args.pop(0)
-            if name in LIBRARY:
-                if not _plain_path(value):
-                    return None
-                libraries.append(value)
-            elif request is None:
+            given = value if eq else _next_value(args)
+            if given is None or not _take_value(name, given, request, libraries):
                 return None
-            else:
-                setattr(request, VALUED[name], value)
         elif arg.startswith("-") or (request is None and arg not in HOT):
-            if request is None or arg not in FLAGS:
+            if not _take_flag(arg, request):
                 return None
-            setattr(request, FLAGS[arg], True)
         elif request is None:
             request = Request(arg)
         else:
             request.words.append(arg)
-    if request is None or not (request.short or request.json):
+    if request is None or not _one_line_or_json(request):
         return None  # the tip drawn in full needs Rich anyway: the full CLI draws it
     request.libraries = libraries
     return request
+
+
+def _take_flag(arg: str, request: Request | None) -> bool:
+    """Record a flag of the command; False for anything this route does not know."""
+    if request is None or arg not in FLAGS:
+        return False
+    setattr(request, FLAGS[arg], True)
+    return True
+
+
+def _one_line_or_json(request: Request) -> bool:
+    return bool(request.short or request.json)
+
+
+def _next_value(args: list[str]) -> str | None:
+    """An option's value given separately; None when there is none (the full CLI says so)."""
+    if not args or args[0].startswith("-"):
+        return None
+    return args.pop(0)
+
+
+def _take_value(name: str, value: str, request: Request | None, libraries: list[str]) -> bool:
+    """Record an option's value; False when this route cannot take it."""
+    if name in LIBRARY:
+        if not _plain_path(value):
+            return False
+        libraries.append(value)
+        return True
+    if request is None:
+        return False
+    setattr(request, VALUED[name], value)
+    return True
 
 
 def _plain_path(value: str) -> bool:

@@ -132,11 +132,31 @@ def apply(
     touched: set[str] = set()
     for path in changes.gone:
         touched |= _forget(db, path)
+    _read_and_store(db, changes.read, [str(s.path) for s in sources], bulk, progress, touched)
+    if bulk:
+        for statement in statements(FTS_TRIGGERS):
+            db.execute(statement)
+        _show_winners(db)
+    else:
+        _update_visibility(db, touched)
+    return len(changes.read) + len(changes.gone)
+
+
+def _read_and_store(
+    db: sqlite3.Connection,
+    queue: list[Queued],
+    roots: list[str],
+    bulk: bool,
+    progress: Progress | None,
+    touched: set[str],
+) -> None:
+    """Read the queued files a chunk at a time and store each (adding the ids whose winner may
+    change to `touched`); a first build fills the full-text indexes chunk by chunk too."""
     done = 0
-    report = progress if progress is not None and len(changes.read) >= PROGRESS_THRESHOLD else None
+    report = progress if progress is not None and len(queue) >= PROGRESS_THRESHOLD else None
     if report:
-        report(0, len(changes.read))
-    for chunk, results in _parse_all(changes.read, [str(s.path) for s in sources]):
+        report(0, len(queue))
+    for chunk, results in _parse_all(queue, roots):
         first = None
         for queued, parsed in zip(chunk, results, strict=True):
             if not bulk:
@@ -150,14 +170,7 @@ def apply(
             _fill_fts(db, first)
         done += len(chunk)
         if report:
-            report(done, len(changes.read))
-    if bulk:
-        for statement in statements(FTS_TRIGGERS):
-            db.execute(statement)
-        _show_winners(db)
-    else:
-        _update_visibility(db, touched)
-    return len(changes.read) + len(changes.gone)
+            report(done, len(queue))
 
 
 def _fill_fts(db: sqlite3.Connection, first: int) -> None:

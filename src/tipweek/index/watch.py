@@ -136,16 +136,28 @@ def scan(db: sqlite3.Connection, roots: list[str], *, full: bool = False) -> Fou
             except OSError:
                 continue  # gone (or unreadable): its tips leave the index
             seen.add(folder)
-            old = known.get(folder)
-            same = old is not None and old["layer"] == layer and old["mtime_ns"] == mtime and not full
-            if same and checked is not None and folder not in checked:
-                assert old is not None
-                stack.extend(reversed(old["subdirs"].split("\x00") if old["subdirs"] else []))
-                continue
-            now = look(folder, layer, mtime)
-            found.looks.append(now)
-            if not same or old is None or old["sig"] != now.sig or old["files"] != now.files:
-                found.changed.append(now)
-            stack.extend(reversed(now.subdirs))
+            stack.extend(reversed(_visit(folder, layer, mtime, known.get(folder), checked, full, found)))
     found.gone = [path for path in known if path not in seen]
     return found
+
+
+def _visit(
+    folder: str,
+    layer: int,
+    mtime: int,
+    old: sqlite3.Row | None,
+    checked: set[str] | None,
+    full: bool,
+    found: Found,
+) -> list[str]:
+    """Look at one folder, unless its time is unchanged and it is not this command's turn to
+    have its files compared; returns its subfolders."""
+    same = old is not None and old["layer"] == layer and old["mtime_ns"] == mtime and not full
+    if same and checked is not None and folder not in checked:
+        assert old is not None
+        return old["subdirs"].split("\x00") if old["subdirs"] else []
+    now = look(folder, layer, mtime)
+    found.looks.append(now)
+    if not same or old is None or old["sig"] != now.sig or old["files"] != now.files:
+        found.changed.append(now)
+    return now.subdirs
