@@ -185,16 +185,7 @@ def write_file(
         )
     target = real_target(path, root)
     folder, name = os.path.split(target)
-    try:
-        old: os.stat_result | None = os.lstat(target)
-    except FileNotFoundError:
-        old = None
-    except OSError as exc:
-        raise _fail(path, exc) from None
-    if old is not None and not overwrite:
-        raise LibraryError(f"{path} already exists", hint="use --force to overwrite it")
-    if old is not None and not (stat.S_ISREG(old.st_mode) or stat.S_ISLNK(old.st_mode)):
-        raise LibraryError(f"cannot write {path}: it is not a regular file")
+    old = _existing(path, target, overwrite=overwrite)
     sweep(folder)
     try:
         fd, tmp = _temp_file(folder, name)
@@ -220,6 +211,22 @@ def write_file(
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
     return Path(target)
+
+
+def _existing(path: Path | str, target: str, *, overwrite: bool) -> os.stat_result | None:
+    """What is at `target` now (None: nothing); refused unless `overwrite`, and refused
+    anyway when it is not a regular file (or a link to be replaced)."""
+    try:
+        old = os.lstat(target)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise _fail(path, exc) from None
+    if not overwrite:
+        raise LibraryError(f"{path} already exists", hint="use --force to overwrite it")
+    if not (stat.S_ISREG(old.st_mode) or stat.S_ISLNK(old.st_mode)):
+        raise LibraryError(f"cannot write {path}: it is not a regular file")
+    return old
 
 
 def _write_all(fd: int, data: bytes) -> None:
