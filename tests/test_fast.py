@@ -41,8 +41,12 @@ CASES = [
     (FAST, ["week", "-c", "service recovery", "--short"]),
     (FAST, ["today", "--category", "Communication", "-j"]),
     (FAST, ["week", "--category=teamwork", "--date", "2027-01-12", "-s"]),
-    (FULL, ["today"]),
-    (FULL, ["week", "--pager", "--short"]),
+    (FAST, ["today"]),
+    (FAST, ["week"]),
+    (FAST, ["week", "--no-pager"]),
+    (FAST, ["week", "2026-W50"]),
+    (FAST, ["today", "-c", "empathy", "--date", "2026-11-03"]),
+    (FAST, ["week", "--pager", "--short"]),
     (FULL, ["week", "--unsent", "--short"]),
     (FULL, ["today", "--help"]),
     (FULL, ["week", "-h", "--short"]),
@@ -135,8 +139,8 @@ def test_no_stamp_means_the_full_route(sample: Library) -> None:
             ("week", False, True, None, None, ["next", "week"], ["x"]),
         ),
         (["week", "--date=W50", "-c", "teamwork", "-s"], ("week", True, False, "W50", "teamwork", [], [])),
-        (["today"], None),  # drawn in full: Rich's work
-        (["today", "-s", "--pager"], None),
+        (["today"], ("today", False, False, None, None, [], [])),
+        (["today", "-s", "--unsent"], None),
         (["today", "-s", "-L", "lib/"], None),  # not written as the full CLI records it
         (["show", "x", "--json"], None),
         (["-s", "today"], None),
@@ -181,6 +185,10 @@ def test_the_fast_route_imports_neither_typer_nor_rich(sample: Library, isolated
     env["TIP_FAST"] = "1"
     done = subprocess.run([sys.executable, "-c", probe], env=env, check=True, capture_output=True, text=True)
     assert done.stderr.strip() == "0 []"
+    drawn = probe.replace("'--short'", "'--no-pager'")  # the tip drawn in full: Rich, but no Typer
+    done = subprocess.run([sys.executable, "-c", drawn], env=env, check=True, capture_output=True, text=True)
+    code, imported = done.stderr.strip().split(" ", 1)
+    assert code == "0" and "'rich'" in imported and "'typer'" not in imported
 
 
 JSON = st.recursive(

@@ -20,6 +20,7 @@ from typer._click.exceptions import NoArgsIsHelpError, UsageError
 from typer.core import TyperGroup
 
 from tipweek import __version__
+from tipweek.cli.drawing import make_console
 from tipweek.errors import BadInput, TipError
 from tipweek.text import one_line
 
@@ -42,10 +43,6 @@ def exit_code_for(error: TipError) -> ExitCode:
     """Bad input is 2; everything else the library raises (not found, a library or mail
     failure) is 1."""
     return ExitCode.BAD_INPUT if isinstance(error, BadInput) else ExitCode.FAILURE
-
-
-def make_console(*, stderr: bool = False) -> Console:
-    return Console(stderr=stderr, highlight=False, emoji=False, soft_wrap=False)
 
 
 def err_console() -> Console:

@@ -1,4 +1,5 @@
-"""The fast route: `tip today` and `tip week` with `--short` or `--json`, without Typer or Rich.
+"""The fast route: `tip today` and `tip week` without Typer, and with `--short` or `--json`
+without Rich either.
 
 These run from login scripts and status lines many times a day, so they must start in a
 fraction of the time it takes Python to import Typer and Rich. This module imports only `os`,
@@ -11,7 +12,8 @@ full command line for everything that decides the answer:
 - the index is brought up to date by `index.watch` (and `index.sync` when files changed);
 - the pick is `select.tip_for_day` / `tip_for_week` over `LeanStore`, whose statements come
   from `index.where`, like the `Index`'s;
-- the output is `shapes.short_line` / `shapes.tip_json` + `shapes.dumps`, like the full CLI's.
+- the output is `shapes.short_line` / `shapes.tip_json` + `shapes.dumps`, or the tip drawn by
+  `drawing.draw_tip` (Rich, with the pager rules of `paging`), like the full CLI's.
 
 Anything else or anything unusual (`--help`, an unknown option, a bad date, a warning, an
 error, no stamp yet) returns None before writing a byte, and the full CLI runs the command
@@ -32,7 +34,8 @@ if TYPE_CHECKING:
     from typing import Any
 
 HOT = ("today", "week")
-FLAGS = {"--short": "short", "-s": "short", "--json": "json", "-j": "json"}
+FLAGS = {"--short": "short", "-s": "short", "--json": "json", "-j": "json", "--pager": "pager"}
+NEGATIVE = {"--no-pager": "pager"}
 VALUED = {"--date": "date", "-d": "date", "--category": "category", "-c": "category"}
 LIBRARY = ("--library", "-L")
 STAMP_VERSION = "tipweek fast route 1"
@@ -50,11 +53,12 @@ class Fallback(Exception):
 class Request:
     """A hot command line, parsed: which command, its options, and `--library` folders."""
 
-    __slots__ = ("category", "command", "date", "json", "libraries", "short", "words")
+    __slots__ = ("category", "command", "date", "json", "libraries", "pager", "short", "words")
 
     def __init__(self, command: str) -> None:
         self.command = command
         self.short = self.json = False
+        self.pager: bool | None = None
         self.date: str | None = None
         self.category: str | None = None
         self.words: list[str] = []
@@ -82,22 +86,18 @@ def parse(argv: Sequence[str]) -> Request | None:
             request = Request(arg)
         else:
             request.words.append(arg)
-    if request is None or not _one_line_or_json(request):
-        return None  # the tip drawn in full needs Rich anyway: the full CLI draws it
+    if request is None:
+        return None
     request.libraries = libraries
     return request
 
 
 def _take_flag(arg: str, request: Request | None) -> bool:
     """Record a flag of the command; False for anything this route does not know."""
-    if request is None or arg not in FLAGS:
+    if request is None or (arg not in FLAGS and arg not in NEGATIVE):
         return False
-    setattr(request, FLAGS[arg], True)
+    setattr(request, FLAGS.get(arg) or NEGATIVE[arg], arg in FLAGS)
     return True
-
-
-def _one_line_or_json(request: Request) -> bool:
-    return bool(request.short or request.json)
 
 
 def _next_value(args: list[str]) -> str | None:
@@ -228,13 +228,14 @@ class Row:
     """A tip as read from the index, with what `shapes` needs (a `Tip` would need `dataclasses`)."""
 
     __slots__ = (
-        "author", "body", "categories", "excerpt", "id", "iso_date", "source", "summary", "tags",
-        "takeaway", "title",
+        "author", "body", "categories", "excerpt", "id", "iso_date", "row", "source", "summary",
+        "tags", "takeaway", "title",
     )  # fmt: skip
 
     def __init__(self, row: sqlite3.Row) -> None:
         from tipweek.index.schema import unpack
 
+        self.row = row
         self.id, self.title, self.takeaway = row["id"], row["title"], row["takeaway"]
         self.iso_date: str | None = row["date"]
         self.categories = _strings(row["categories"])
@@ -337,8 +338,15 @@ def open_current(index_file: str, roots: Sequence[tuple[str, str]]) -> sqlite3.C
 # -- running ---------------------------------------------------------------------------------
 
 
-def answer(request: Request, env: Mapping[str, str]) -> str:
-    """The text the full CLI would print for `request`."""
+class Drawing:
+    """A tip to draw in full, and how (`drawing.draw_tip`)."""
+
+    def __init__(self, tip: Any, blocks: Any, label: str, pager: bool | None) -> None:
+        self.tip, self.blocks, self.label, self.pager = tip, blocks, label, pager
+
+
+def answer(request: Request, env: Mapping[str, str]) -> str | Drawing:
+    """The text the full CLI would print for `request`, or the tip it would draw."""
     from tipweek import select, shapes
 
     pinned = env.get("TIP_TODAY")
@@ -356,12 +364,34 @@ def answer(request: Request, env: Mapping[str, str]) -> str:
         store = LeanStore(db)
         key = store.category_key(request.category) if request.category else None
         pick_for = select.tip_for_day if request.command == "today" else select.tip_for_week
-        tip: Any = pick_for(store, day, key).tip  # type: ignore[arg-type]
+        pick: Any = pick_for(store, day, key)  # type: ignore[arg-type]
+        if request.json:
+            return shapes.dumps(shapes.tip_json(pick.tip)) + "\n"
+        if request.short:
+            return shapes.short_line(pick.tip.title, pick.tip.takeaway) + "\n"
+        return _drawing(db, request, pick, day)
     finally:
         db.close()
-    if request.json:
-        return shapes.dumps(shapes.tip_json(tip)) + "\n"
-    return shapes.short_line(tip.title, tip.takeaway) + "\n"
+
+
+def _drawing(db: sqlite3.Connection, request: Request, pick: Any, day: dt.date) -> Drawing:
+    """The tip drawn in full, as `cli.read` draws it (the parsed body cached as it caches it)."""
+    from tipweek.dates import week_label
+    from tipweek.index import queries
+
+    tip = queries.row_to_tip(pick.tip.row)
+    if request.command == "today":
+        what = f"tip of the day {day.isoformat()}"
+    else:
+        what = f"tip of the week {week_label(pick.start)}"
+    return Drawing(tip, queries.blocks(db, tip), f"{what} · ", request.pager)
+
+
+def _draw(drawing: Drawing, env: Mapping[str, str]) -> None:
+    from tipweek.cli.drawing import draw_tip, make_console
+
+    out = make_console()
+    draw_tip(out, env, drawing.tip, drawing.blocks, label=drawing.label, pager=drawing.pager)
 
 
 def run(argv: Sequence[str], env: Mapping[str, str] | None = None) -> int | None:
@@ -377,8 +407,13 @@ def run(argv: Sequence[str], env: Mapping[str, str] | None = None) -> int | None
     except Exception:  # whatever it is, the full CLI says it (or does not, and answers)
         return None
     try:
-        sys.stdout.write(text)
+        if isinstance(text, Drawing):
+            _draw(text, env)
+        else:
+            sys.stdout.write(text)
         sys.stdout.flush()
+    except KeyboardInterrupt:
+        return 130
     except BrokenPipeError:
         # `tip today --short | head -c 10`: the reader went away; that is not an error.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -36,16 +36,10 @@ ShortOpt = Annotated[bool, typer.Option("--short", "-s", help="One line: title â
 def show_tip(
     st: State, tip: Tip, *, label: str = "", pager: bool | None = None, see_also: bool = False
 ) -> None:
-    from rich.console import Group, RenderableType
+    from tipweek.cli.drawing import draw_tip
 
-    from tipweek import render
-
-    parts: list[RenderableType] = [render.tip_panel(tip, st.store.blocks(tip), label=label)]
-    if see_also:
-        similar = st.store.similar(tip, 3)
-        if similar:
-            parts.append(render.see_also(similar))
-    page(st, Group(*parts), pager)
+    similar = st.store.similar(tip, 3) if see_also else []
+    draw_tip(st.out, st.env, tip, st.store.blocks(tip), label=label, pager=pager, similar=similar)
 
 
 def page(st: State, renderable: object, pager: bool | None) -> None:
