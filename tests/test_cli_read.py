@@ -281,3 +281,48 @@ def test_rotation_is_the_same_in_every_process(library: Library) -> None:
     assert len(picks) == 1
     weeks = next(iter(picks))
     assert all(a != b for a, b in itertools.pairwise(weeks))  # never twice in a row
+
+
+# --- tables that fit the terminal --------------------------------------------------------------
+
+
+def _bundled_ids(run) -> list[str]:
+    import json as json_
+
+    return [t["id"] for t in json_.loads(run("list", "--json").stdout)]
+
+
+@pytest.mark.parametrize("columns", ["80", "100", "160"])
+@pytest.mark.parametrize("command", [("list",), ("schedule", "--from", "2025-09-01", "--weeks", "80")])
+def test_ids_never_wrap_in_tables(run, columns: str, command: tuple[str, ...]) -> None:
+    """Every id is whole on one line, so a double-click copies it (bundled library)."""
+    ids = _bundled_ids(run)
+    out = run(*command, env={"COLUMNS": columns}).stdout
+    words = {word for line in out.splitlines() for word in line.split()}
+    shown = [i for i in ids if i in words]
+    assert len(shown) >= 50, out[:2000]
+    assert all(len(line) <= int(columns) for line in out.splitlines())
+    for word in words:  # no piece of a broken id anywhere
+        if "-" in word and word not in ids:
+            assert not any(i.startswith(word) or i.endswith(word) for i in ids), word
+
+
+def test_list_marks_tips_dated_after_today_as_scheduled(sample: Library, run: Run) -> None:
+    lines = run("list", env={"COLUMNS": "80"}).stdout.splitlines()
+
+    def mark_under(tip_id: str) -> str:
+        row = next(n for n, line in enumerate(lines) if tip_id in line.split())
+        return lines[row].split()[0]
+
+    assert mark_under("plan-the-snow-day") == "scheduled"  # 2026-12-08, today is 2026-11-25
+    assert mark_under("start-the-year-listening") == "scheduled"
+    assert mark_under("explain-the-wait") != "scheduled"  # 2026-11-24: already out
+    assert mark_under("thank-them-for-something-specific") != "scheduled"  # undated
+
+
+def test_long_titles_are_cut_with_an_ellipsis_not_wrapped(library: Library, run: Run) -> None:
+    library.add("A Very Long Title " * 6, "2026-11-03", slug="long-one")
+    out = run("list", env={"COLUMNS": "80"}).stdout
+    title_line = next(line for line in out.splitlines() if "A Very Long Title" in line)
+    assert "Title…" in title_line
+    assert sum("A Very Long Title" in line for line in out.splitlines()) == 1

@@ -9,7 +9,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Group
+from rich import box
+from rich.console import Console, ConsoleOptions, Group
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.rule import Rule
@@ -147,19 +148,60 @@ def short_line(tip: Tip) -> str:
     return shapes.short_line(tip.title, tip.takeaway)
 
 
-def tips_table(tips: Iterable[Tip], *, title: str | None = None) -> Table:
-    """Date, title with its id beneath (what `tip show` takes), and categories."""
-    table = Table(title=title, header_style="bold", title_justify="left", title_style="dim", expand=True)
-    table.add_column("Date", no_wrap=True)
-    table.add_column("Title / ID", overflow="fold", ratio=5)
-    table.add_column("Categories", overflow="fold", ratio=2)
-    for tip in tips:
-        cell = Text(one_line(tip.title))
-        cell.append(f"\n{one_line(tip.id)}", style=f"dim {ACCENT}")
-        table.add_row(
-            Text(tip.iso_date or "undated"), cell, Text("\n".join(one_line(c) for c in tip.categories))
-        )
-    return table
+class Fitted:
+    """A layout chosen for the width it is drawn in (a table that keeps ids whole)."""
+
+    def __init__(self, build: Callable[[int], RenderableType]) -> None:
+        self.build = build
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[RenderableType]:
+        yield self.build(options.max_width)
+
+
+def _tip_cell(tip: Tip, extra: str = "") -> Group:
+    """Title (cut with … when long) over the id (whole: it is what `tip show` takes)."""
+    line = Text(one_line(tip.title), style="bold", no_wrap=True, overflow="ellipsis")
+    if extra:
+        line.append(f"  {extra}", style="dim")
+    return Group(line, Text(one_line(tip.id), style=ACCENT, overflow="fold"))  # folds only if it must
+
+
+def _id_width(tips: Sequence[Tip]) -> int:
+    return max((len(one_line(t.id)) for t in tips), default=0)
+
+
+def _fits(width: int, *columns: int) -> bool:
+    """Whether columns this wide fit side by side (3 between each: padding and divider)."""
+    return sum(columns) + 3 * (len(columns) - 1) <= width
+
+
+def tips_table(tips: Iterable[Tip], *, title: str | None = None, today: dt.date | None = None) -> Fitted:
+    """Date (and "scheduled" beneath it for a tip dated after `today`), title over id, and
+    categories: in their own column when the ids leave room, else after the title."""
+    rows = list(tips)
+
+    def build(width: int) -> Table:
+        table = Table(
+            title=title, header_style="bold", title_justify="left", title_style="dim",
+            box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False,
+        )  # fmt: skip
+        own_column = _fits(width, 10, max(_id_width(rows), 30), 20)
+        table.add_column("Date", no_wrap=True, width=10)
+        table.add_column("Title / ID", ratio=3)
+        if own_column:
+            table.add_column("Categories", ratio=1, overflow="fold")
+        for tip in rows:
+            date = Text(tip.iso_date or "undated", style="" if tip.date else "dim")
+            if today is not None and tip.date is not None and tip.date > today:
+                date.append("\nscheduled", style="green")
+            categories = [one_line(c) for c in tip.categories]
+            if own_column:
+                table.add_row(date, _tip_cell(tip), Text("\n".join(categories), style="dim"))
+            else:
+                table.add_row(date, _tip_cell(tip, ", ".join(categories)))
+        return table
+
+    return Fitted(build)
 
 
 def categories_table(categories: Iterable[Category]) -> Table:
@@ -185,22 +227,30 @@ def see_also(tips: Sequence[Tip]) -> Table:
     return table
 
 
-def schedule_table(picks: Iterable[Pick]) -> Table:
-    """The coming weeks: label, first day, the tip (title, id beneath) and how it was chosen."""
+def schedule_table(picks: Iterable[Pick]) -> Fitted:
+    """The coming weeks: label and first day, the tip (title over id) and how it was chosen
+    (a tip dated in the week is scheduled; otherwise the rotation picked it)."""
     from tipweek.dates import week_label
 
-    table = Table(header_style="bold", expand=True)
-    table.add_column("Week", no_wrap=True)
-    table.add_column("Starts", no_wrap=True)
-    table.add_column("Title / ID", overflow="fold", ratio=1)
-    table.add_column("How", no_wrap=True)
-    for p in picks:
-        cell = Text(one_line(p.tip.title))
-        cell.append(f"\n{one_line(p.tip.id)}", style="dim cyan")
-        table.add_row(
-            week_label(p.start), p.start.isoformat(), cell, "scheduled" if p.scheduled else "rotation"
-        )
-    return table
+    rows = list(picks)
+
+    def build(width: int) -> Table:
+        how_column = _fits(width, 8, _id_width([p.tip for p in rows]), 9)
+        table = Table(header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+        table.add_column("Week", no_wrap=True)
+        table.add_column("Title / ID", ratio=1)
+        if how_column:
+            table.add_column("How", no_wrap=True)
+        for p in rows:
+            how = Text("scheduled", style="green") if p.scheduled else Text("rotation", style="dim")
+            week = Text(week_label(p.start) + "\n")
+            if how_column:
+                table.add_row(week.append(f"{p.start:%b %-d}", style="dim"), _tip_cell(p.tip), how)
+            else:  # narrow: how it was chosen under the week, as `tip list` marks scheduled tips
+                table.add_row(week.append_text(how), _tip_cell(p.tip))
+        return table
+
+    return Fitted(build)
 
 
 def search_results(hits: Sequence[SearchHit]) -> Text:

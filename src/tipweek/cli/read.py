@@ -209,7 +209,7 @@ def list_(
         raise NotFound("no tips match those filters")
     total = st.store.count(filters)
     shown = f"{len(tips)} of {total} tips" if total > len(tips) else f"{total} tips"
-    page(st, render.tips_table(tips, title=shown), pager)
+    page(st, render.tips_table(tips, title=shown, today=st.today), pager)
 
 
 @command()
