@@ -132,7 +132,10 @@ def test_send_delivers_both_parts_with_bcc_only_in_the_envelope(
         "Desk <desk@example.org>",
     )
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == f"sent '{WEEK_TIP}' to 4 recipient(s)\n"
+    assert result.stdout == (
+        f"sent '{WEEK_TIP}' to 4 recipient(s): "
+        "team@example.org, jane@example.org, boss@example.org, lead@example.org\n"
+    )
     assert result.stderr == ""
     [got] = smtp.handler.received
     assert got.mail_from == "desk@example.org"
@@ -160,7 +163,7 @@ def test_send_uses_config_recipients_and_sender(sample, run, smtp: Server, isola
     configure(isolated, smtp.port, export='from = "desk@example.org"\nto = ["all@example.org"]')
     result = run("send", "greet")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == "sent 'Greet the Second Customer' to 1 recipient(s)\n"
+    assert result.stdout == "sent 'Greet the Second Customer' to 1 recipient(s): all@example.org\n"
     [got] = smtp.handler.received
     assert (got.mail_from, got.rcpt_tos) == ("desk@example.org", ["all@example.org"])
 
@@ -172,7 +175,7 @@ def test_duplicate_recipients_get_one_copy(sample, run, smtp: Server, isolated: 
     )
     assert result.exit_code == 0, result.stderr
     assert smtp.handler.received[0].rcpt_tos == ["a@example.org", "b@example.org"]
-    assert result.stdout == f"sent '{WEEK_TIP}' to 2 recipient(s)\n"
+    assert result.stdout == f"sent '{WEEK_TIP}' to 2 recipient(s): a@example.org, b@example.org\n"
 
 
 def test_refused_connection_is_one_line(sample, run, isolated: Path) -> None:
@@ -278,66 +281,120 @@ def test_every_recipient_rejected(sample, run, smtp: Server, isolated: Path) -> 
     assert log_lines(isolated) == []
 
 
-def test_dry_run_sends_nothing(sample, run, smtp: Server, isolated: Path) -> None:
-    configure(isolated, smtp.port)
+def test_dry_run_shows_server_envelope_and_a_readable_message(
+    sample, run, smtp: Server, isolated: Path
+) -> None:
+    configure(isolated, smtp.port, username="agent", password_env="TIP_TEST_PASSWORD")
     result = run("send", "--to", "team@example.org", "--bcc", "lead@example.org", "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    head, body = result.stdout.split("\n\n", 1)
+    assert head.splitlines() == [
+        f"server:   127.0.0.1:{smtp.port} "
+        "(no encryption, login agent, password from $TIP_TEST_PASSWORD: NOT SET)",
+        "envelope: from tipweek@localhost",
+        "          to team@example.org, lead@example.org",
+    ]
+    headers, text = body.split("\n\n", 1)
+    assert headers.splitlines()[:3] == [
+        "From: tipweek@localhost",
+        "To: team@example.org",
+        f"Subject: Tip of the Week: {WEEK_TIP}",
+    ]
+    assert headers.splitlines()[3].startswith("Date: ")
+    assert "Tell people how long and why." in text  # the text part, decoded
+    assert "=3D" not in result.stdout and "Content-Transfer-Encoding" not in result.stdout
+    assert "lead@example.org" not in body  # Bcc: only in the envelope
+    assert result.stderr == f"dry run: nothing sent; would send '{WEEK_TIP}' to 2 recipient(s)\n"
+    assert smtp.handler.received == []
+    assert log_lines(isolated) == []
+
+
+def test_dry_run_raw_prints_the_mime_source(sample, run, smtp: Server, isolated: Path) -> None:
+    configure(isolated, smtp.port)
+    result = run("send", "--to", "team@example.org", "--bcc", "lead@example.org", "--dry-run", "--raw")
     assert result.exit_code == 0, result.stderr
     message = BytesParser(policy=email.policy.default).parsebytes(result.stdout_bytes)
     assert message["Subject"] == f"Tip of the Week: {WEEK_TIP}"
     assert message["To"] == "team@example.org"
     assert "Bcc" not in message and "X-Unsent" not in message
     assert b"\r\n" not in result.stdout_bytes  # LF for the terminal
-    assert result.stderr == (
-        f"dry run: nothing sent; would send '{WEEK_TIP}' to 2 recipient(s): "
-        "team@example.org, lead@example.org\n"
-    )
+    assert result.stderr.startswith(f"server:   127.0.0.1:{smtp.port} (no encryption, no login)\n")
+    assert "          to team@example.org, lead@example.org\n" in result.stderr
+    assert run("send", "--to", "team@example.org", "--raw").exit_code == 2  # only with --dry-run
     assert smtp.handler.received == []
-    assert log_lines(isolated) == []
 
 
-def test_second_send_to_the_same_people_needs_force(sample, run, smtp: Server, isolated: Path) -> None:
+def test_the_log_is_per_recipient(sample, run, smtp: Server, isolated: Path) -> None:
     configure(isolated, smtp.port)
     assert run("send", "--to", "a@example.org", "--cc", "b@example.org").exit_code == 0
     [first] = log_lines(isolated)
-    # Same set of people, written differently: still a repeat.
+    when = f"{dt.datetime.fromisoformat(first[0]):%a %-d %b %Y at %H:%M}"
+    # Everyone already has it, written differently: a repeat, refused without a terminal.
     result = run("send", "--to", "B@example.org", "--to", "Ann <a@example.org>")
-    assert result.exit_code == 1
-    assert result.stdout == ""
+    assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == (
-        f"warning: '{WEEK_TIP}' already went to these recipients on {first[0]} "
+        f"warning: '{WEEK_TIP}' already went to all these recipients on {when} "
         "(use --force to send it again)\n"
     )
-    assert len(smtp.handler.received) == 1
-    # Repeats count per recipient (issue #14): one of them already has it, so this is a repeat too…
-    result = run("send", "--to", "a@example.org")
-    assert result.exit_code == 1
-    assert f"warning: '{WEEK_TIP}' already went to these recipients on {first[0]}" in result.stderr
+    # A second --to: only the new recipient gets it, and stderr says who was skipped.
     partly = run("send", "--to", "a@example.org", "--to", "c@example.org")
-    assert partly.exit_code == 1 and "already went to a@example.org on" in partly.stderr
-    # …and only new people are a new send.
-    assert run("send", "--to", "c@example.org").exit_code == 0
-    assert len(smtp.handler.received) == 2
-    # --force sends again, and logs again.
+    assert partly.exit_code == 0, partly.stderr
+    assert partly.stdout == f"sent '{WEEK_TIP}' to 1 recipient(s): c@example.org\n"
+    assert partly.stderr == (
+        f"note: skipping a@example.org: '{WEEK_TIP}' already went there on {when} "
+        "(--force sends to them too)\n"
+    )
+    assert [m.rcpt_tos for m in smtp.handler.received] == [
+        ["a@example.org", "b@example.org"],
+        ["c@example.org"],
+    ]
+    # The dry run says the same before anything happens.
+    dry = run("send", "--to", "a@example.org", "--to", "d@example.org", "--dry-run")
+    assert "          to d@example.org\nskipped:  a@example.org (already had it: " in dry.stdout
+    # --force sends to everyone again, and logs again.
     result = run("send", "--to", "a@example.org", "--cc", "b@example.org", "--force")
     assert result.exit_code == 0, result.stderr
-    assert len(smtp.handler.received) == 3
+    assert smtp.handler.received[-1].rcpt_tos == ["a@example.org", "b@example.org"]
     assert len(log_lines(isolated)) == 3
-    # A dry run only warns.
+    # A dry run to people who all have it only warns.
     result = run("send", "--to", "a@example.org", "--cc", "b@example.org", "--dry-run")
     assert result.exit_code == 0
-    assert "warning: 'Explain the Wait' already went to these recipients" in result.stderr
+    assert f"warning: '{WEEK_TIP}' already went to all these recipients on " in result.stderr
+
+
+@pytest.mark.parametrize(("answer", "sent"), [("y\n", True), ("\n", False), ("maybe\nno\n", False)])
+def test_a_repeat_asks_in_a_terminal(
+    sample, run, smtp: Server, isolated: Path, monkeypatch: pytest.MonkeyPatch, answer: str, sent: bool
+) -> None:
+    configure(isolated, smtp.port)
+    assert run("send", "--to", "a@example.org").exit_code == 0
+    monkeypatch.setattr("tipweek.cli.export.interactive", lambda: True)
+    result = run("send", "--to", "a@example.org", input=answer)
+    [first] = log_lines(isolated)[:1]
+    when = f"{dt.datetime.fromisoformat(first[0]):%a %-d %b %Y at %H:%M}"
+    assert result.stderr.startswith(
+        f"'{WEEK_TIP}' already went to a@example.org on {when}. Send it again? [y/N]: "
+    )
+    assert result.exit_code == (0 if sent else 1)
+    assert len(smtp.handler.received) == (2 if sent else 1)
+    if "maybe" in answer:
+        assert "note: please answer y or n\n" in result.stderr
 
 
 def test_digest_send(sample, run, smtp: Server, isolated: Path) -> None:
     configure(isolated, smtp.port)
     result = run("send", "--category", "service recovery", "--to", "team@example.org")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == "sent 2 tips to 1 recipient(s)\n"
+    assert result.stdout == "sent 2 tips to 1 recipient(s): team@example.org\n"
     [got] = smtp.handler.received
     assert got.message["Subject"] == "Tips of the Week: 2 tips"
     [entry] = log_lines(isolated)
     assert entry[1:] == ["apologize-without-excuses,greet-the-second-customer", "team@example.org"]
     assert run("send", "--category", "service recovery", "--to", "team@example.org").exit_code == 1
+    # Per recipient for digests too: a second --to reaches only the new one.
+    more = run("send", "-c", "service recovery", "--to", "team@example.org", "--to", "new@example.org")
+    assert more.exit_code == 0, more.stderr
+    assert smtp.handler.received[-1].rcpt_tos == ["new@example.org"]
     # Each tip of the digest counts as sent for `already_sent`.
     log = isolated / "data" / "sent.log"
     assert sentlog.already_sent(log, "greet-the-second-customer", ["team@example.org"]) == [entry[0]]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,36 +41,60 @@ def unique_recipients(*groups: Sequence[Address]) -> list[str]:
 
 @dataclass(frozen=True)
 class Outgoing:
-    """A message ready to send: the envelope, what it holds, and when it went out before."""
+    """A message ready to send: the envelope, what it holds, and who already has it."""
 
     message: EmailMessage
     recipients: list[str]
     tip_ids: list[str]
     what: str  # "'Title'" for one tip, "3 tips" for a digest
-    earlier: list[str]  # ISO times the same tips went to (some of) these recipients
-    repeated: tuple[str, ...] = ()  # the recipients that already have it (all, for a digest)
+    had: Mapping[str, str] = field(default_factory=dict)  # recipient (lower-case) -> when it got it
+
+    @property
+    def skipped(self) -> list[str]:
+        """The recipients the log says already have it."""
+        return [r for r in self.recipients if r.lower() in self.had]
+
+    @property
+    def missing(self) -> list[str]:
+        """The recipients it still has to reach (everyone, when nobody has it yet)."""
+        return [r for r in self.recipients if r.lower() not in self.had]
+
+    def last_time(self, recipients: Sequence[str]) -> str:
+        """When the last of `recipients` got it, as people read it."""
+        from tipweek.sentlog import when_text
+
+        return when_text(max(self.had[r.lower()] for r in recipients))
 
     @property
     def repeat(self) -> str:
-        """Why sending again may be a mistake; empty when it was never sent."""
-        if not self.earlier:
+        """Why sending may be a mistake: every recipient already has it; empty otherwise."""
+        if not self.recipients or self.missing:
             return ""
-        everyone = not self.repeated or set(self.repeated) == set(self.recipients)
-        who = "these recipients" if everyone else ", ".join(self.repeated)
-        return f"{self.what} already went to {who} on {self.earlier[-1]}"
+        who = self.recipients[0] if len(self.recipients) == 1 else "all these recipients"
+        return f"{self.what} already went to {who} on {self.last_time(self.recipients)}"
 
     def preview(self) -> bytes:
-        """The message as a terminal shows it (LF line ends)."""
+        """The MIME source as a terminal shows it (LF line ends): `tip send --dry-run --raw`."""
         from tipweek.exporters.eml import message_bytes
 
         return message_bytes(self.message, linesep="\n")
+
+    def readable(self) -> str:
+        """The headers people read and the text part, decoded (no =3D, no base64)."""
+        lines = [f"{name}: {one_line(str(self.message[name]))}" for name in _SHOWN if self.message[name]]
+        body = self.message.get_body(preferencelist=("plain",))
+        text = body.get_content() if body is not None else ""
+        return "\n".join(lines) + "\n\n" + str(text).rstrip("\n") + "\n"
+
+
+_SHOWN = ("From", "To", "Cc", "Reply-To", "Subject", "Date")
 
 
 def prepare(tips: Sequence[Tip], options: ExportOptions, bcc: Sequence[str], *, log_path: Path) -> Outgoing:
     """Build the message and its envelope, each address parsed once; `BadInput` for a bad
     address or subject, or when there is nobody to send to."""
     from tipweek.exporters.eml import addresses_for, build_message, parse_addresses
-    from tipweek.sentlog import delivered_to, digest_sent
+    from tipweek.sentlog import received
 
     addresses = addresses_for(options)
     message = build_message(tips, options, addresses)
@@ -79,13 +103,23 @@ def prepare(tips: Sequence[Tip], options: ExportOptions, bcc: Sequence[str], *, 
         raise BadInput("no recipients", hint="give --to, or set [export] to in the config")
     ids = [t.id for t in tips]
     what = f"'{shown(tips[0].title)}'" if len(tips) == 1 else f"{len(tips)} tips"
-    if len(ids) > 1:
-        return Outgoing(message, recipients, ids, what, digest_sent(log_path, ids, recipients))
-    # One tip: per recipient, whichever command delivered it (send, deliver), so nobody gets it twice.
-    have = delivered_to(log_path, ids[0])
-    repeated = tuple(r for r in recipients if r.lower() in have)
-    earlier = sorted({have[r.lower()] for r in repeated})
-    return Outgoing(message, recipients, ids, what, earlier, repeated)
+    # Per recipient, whichever command delivered it (send, deliver), so nobody gets it twice.
+    have = received(log_path, ids)
+    return Outgoing(
+        message, recipients, ids, what, {r.lower(): have[r.lower()] for r in recipients if r.lower() in have}
+    )
+
+
+def describe_server(settings: SmtpSettings, env: Mapping[str, str] = os.environ) -> str:
+    """Where a message would go, for a dry run: host, port, security and login."""
+    security = {"starttls": "STARTTLS", "ssl": "SSL/TLS", "none": "no encryption"}[settings.security]
+    where = f"{settings.host}:{settings.effective_port} ({security}"
+    if not settings.username:
+        return where + ", no login)"
+    if not settings.password_env:
+        return where + f", login {settings.username}, but smtp.password_env is not set)"
+    state = "set" if env.get(settings.password_env) else "NOT SET"
+    return where + f", login {settings.username}, password from ${settings.password_env}: {state})"
 
 
 # --- sending -------------------------------------------------------------------------------

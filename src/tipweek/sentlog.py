@@ -88,11 +88,27 @@ def already_sent(log_path: Path, tip_id: str, recipients: Iterable[str] | None =
     ]
 
 
-def digest_sent(log_path: Path, tip_ids: Sequence[str], recipients: Iterable[str]) -> list[str]:
-    """When a message with exactly these tips went to exactly these recipients before."""
-    wanted = normalise_recipients(recipients)
+def received(log_path: Path, tip_ids: Sequence[str]) -> dict[str, str]:
+    """Who already has this message, with the last time: for one tip, everyone it reached
+    (alone or in a digest, by any command); for a digest, everyone a digest of exactly these
+    tips reached. `tip send` skips them, so a second `--to` never re-sends to the first."""
+    if len(tip_ids) == 1:
+        return delivered_to(log_path, tip_ids[0])
     ids = set(tip_ids)
-    return [r.when for r in read_log(log_path) if set(r.tip_ids) == ids and r.recipients == wanted]
+    found: dict[str, str] = {}
+    for record in read_log(log_path):
+        if set(record.tip_ids) == ids:
+            found.update(dict.fromkeys(record.recipients, record.when))
+    return found
+
+
+def when_text(stamp: str) -> str:
+    """A log time as people read it: `Tue 24 Nov 2026 at 09:12` (the stamp itself if odd)."""
+    try:
+        when = dt.datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    return f"{when:%a %-d %b %Y at %H:%M}"
 
 
 def delivered_to(log_path: Path, tip_id: str) -> dict[str, str]:

@@ -60,6 +60,45 @@ def report(message: str, *, kind: str = "error", hint: str = "") -> None:
     err_console().print(line, soft_wrap=True)
 
 
+def interactive() -> bool:
+    """Whether someone is at the keyboard to answer questions (tests replace this)."""
+    return sys.stdin.isatty() and sys.stderr.isatty()
+
+
+def ask(question: str, default: str = "") -> str:
+    """One question on stderr, in the one prompt style: `Question [default]: `.
+
+    An empty answer (or the end of input) is the default; the answer is stripped.
+    """
+    from rich.text import Text
+
+    prompt = Text(question, style="bold")
+    if default:
+        prompt.append(f" [{one_line(default)}]", style="cyan")
+    prompt.append(": ")
+    console = err_console()
+    console.print(prompt, end="")
+    try:
+        answer = input()
+    except EOFError:
+        console.print()
+        return default
+    return answer.strip() or default
+
+
+def confirm(question: str, *, default: bool = False) -> bool:
+    """A yes/no question in the one style, `Question? [y/N]` (the capital is the default),
+    asked again until the answer is yes or no."""
+    choices = "Y/n" if default else "y/N"
+    while True:
+        answer = ask(f"{question} [{choices}]").lower()
+        if not answer:
+            return default
+        if answer in ("y", "yes", "n", "no"):
+            return answer.startswith("y")
+        report("please answer y or n", kind="note")
+
+
 def _usage(error: UsageError) -> NoReturn:
     """A command line Typer cannot parse: one line, like every other error, not a panel."""
     if isinstance(error, NoArgsIsHelpError):

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from tipweek.cli.app import ExitCode, command, err_console, report, state
+from tipweek.cli.app import ExitCode, command, err_console, interactive, report, state
 from tipweek.errors import BadInput, LibraryError
 
 if TYPE_CHECKING:
@@ -22,11 +22,6 @@ IntoOpt = Annotated[
 ]
 IdArg = Annotated[str, typer.Argument(metavar="ID", help="The tip's id, or a unique start of it.")]
 REQUIRED = {"title": "--title", "categories": "--category", "body": "--body"}
-
-
-def interactive() -> bool:
-    """Whether someone is at the keyboard to answer questions (tests replace this)."""
-    return sys.stdin.isatty()
 
 
 def target_library(st: State, into: Path | None) -> LibrarySource:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -17,6 +16,7 @@ from tipweek.cli.app import (
     SinceOpt,
     UntilOpt,
     command,
+    interactive,
     report,
     state,
     write_output,
@@ -176,7 +176,13 @@ def send(
     bcc: BccOpt = None,
     sender: FromOpt = None,
     subject: SubjectOpt = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the message; send nothing.")] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Show the server, the envelope and the message; send nothing."),
+    ] = False,
+    raw: Annotated[
+        bool, typer.Option("--raw", help="With --dry-run: the message's MIME source, as it would be sent.")
+    ] = False,
     force: ResendOpt = False,
     date: DateOpt = None,
     category: CategoryOpt = None,
@@ -188,18 +194,21 @@ def send(
 
     The [smtp] table of the config file gives host, port, security (starttls, ssl or
     none) and username; the password comes from the environment variable named by
-    password_env, never from a file. Every message sent is logged, and sending the same
-    tip to the same recipients again needs --force.
+    password_env, never from a file. Every message sent is logged per recipient: a
+    recipient who already has the tip is skipped (say a second --to: only the new one gets
+    it), and sending again to people who all have it asks first, or needs --force.
 
     **Examples**
 
         tip send --to team@example.org --dry-run  look before you send
+        tip send --to team@example.org --dry-run --raw
         tip send --to team@example.org
         tip send today --to '"Doe, Jane" <jane@example.org>' --bcc lead@example.org
         tip send lower --to team@example.org --subject 'This week: {title}'
         tip send --category empathy --limit 3 --to team@example.org
     """
     from tipweek import mail
+    from tipweek.errors import BadInput
     from tipweek.exporters import ExportOptions
 
     st = state(ctx)
@@ -216,45 +225,78 @@ def send(
     )
     outgoing = mail.prepare(tips, options, bcc or (), log_path=st.paths.send_log)
     if dry_run:
-        _show_dry_run(outgoing)
+        _show_dry_run(st, outgoing, raw=raw, force=force)
         return
-    if outgoing.repeat and not force:
+    if raw:
+        raise BadInput("--raw goes with --dry-run", hint="tip send --dry-run --raw shows the MIME source")
+    targets = outgoing.recipients if force else outgoing.missing
+    if not targets:
         _confirm_repeat(outgoing.repeat)
-    _deliver(st, outgoing)
+        targets = outgoing.recipients
+    elif outgoing.skipped and not force:
+        report(_skipped(outgoing), kind="note", hint="--force sends to them too")
+    _deliver(st, outgoing, targets)
 
 
-def _deliver(st: State, outgoing: Outgoing) -> None:
+def _skipped(outgoing: Outgoing) -> str:
+    who = outgoing.skipped
+    return f"skipping {', '.join(who)}: {outgoing.what} already went there on {outgoing.last_time(who)}"
+
+
+def _deliver(st: State, outgoing: Outgoing, targets: list[str]) -> None:
     from tipweek import mail
 
     delivery = mail.deliver(
         outgoing.message,
-        outgoing.recipients,
+        targets,
         st.config.smtp,
         log_path=st.paths.send_log,
         tip_ids=outgoing.tip_ids,
         env=st.env,
     )
-    typer.echo(f"sent {outgoing.what} to {len(delivery.accepted)} recipient(s)")
+    accepted = ", ".join(delivery.accepted)
+    typer.echo(f"sent {outgoing.what} to {len(delivery.accepted)} recipient(s): {accepted}")
     if delivery.log_error:
         report(delivery.log_error, kind="warning", hint="the message was sent")
 
 
-def _show_dry_run(outgoing: Outgoing) -> None:
-    """The message on stdout, and on stderr what would happen."""
-    write_stdout(outgoing.preview())
-    if outgoing.repeat:
-        report(outgoing.repeat, kind="warning")
+def _show_dry_run(st: State, outgoing: Outgoing, *, raw: bool, force: bool) -> None:
+    """The server, the envelope and the message as people read it (or its MIME source with
+    --raw, alone on stdout), then on stderr what would happen."""
+    from tipweek.mail import describe_server
+    from tipweek.text import one_line
+
+    targets = outgoing.recipients if force else (outgoing.missing or outgoing.recipients)
+    sender = outgoing.message["From"].addresses[0].addr_spec
+    rows = [
+        ("server", describe_server(st.config.smtp, st.env)),
+        ("envelope", f"from {sender}"),
+        ("", f"to {', '.join(targets)}"),
+    ]
+    if outgoing.skipped and not force and outgoing.missing:
+        when = outgoing.last_time(outgoing.skipped)
+        rows.append(("skipped", f"{', '.join(outgoing.skipped)} (already had it: {when})"))
+    summary = "".join(f"{(name + ':') if name else '':<10}{one_line(value)}\n" for name, value in rows)
+    if raw:
+        typer.echo(summary, err=True, nl=False)
+        write_stdout(outgoing.preview())
+    else:
+        write_stdout((summary + "\n" + outgoing.readable()).encode("utf-8"))
+    if outgoing.repeat and not force:
+        report(outgoing.repeat, kind="warning", hint="sending asks first, or use --force")
     typer.echo(
-        f"dry run: nothing sent; would send {outgoing.what} to {len(outgoing.recipients)} recipient(s): "
-        + ", ".join(outgoing.recipients),
+        f"dry run: nothing sent; would send {outgoing.what} to {len(targets)} recipient(s)",
         err=True,
     )
 
 
 def _confirm_repeat(repeat: str) -> None:
     """Ask before sending the same tips to the same people again; refuse when nobody can answer."""
-    if sys.stdin.isatty() and sys.stderr.isatty():
-        if not typer.confirm(f"{repeat}. Send it again?", default=False, err=True):
+    from tipweek.cli.app import confirm
+
+    if interactive():
+        if not confirm(f"{repeat}. Send it again?"):
+            report("nothing sent", kind="note")
             raise typer.Exit(ExitCode.FAILURE)
     else:
         report(repeat, kind="warning", hint="use --force to send it again")

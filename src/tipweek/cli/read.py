@@ -135,14 +135,14 @@ def week(
     key = st.filters(category).category
     pick = tip_for_week(st.store, day, key)
     if unsent:
-        from tipweek.sentlog import already_sent
+        from tipweek.sentlog import already_sent, when_text
 
         sent = already_sent(st.paths.send_log, pick.tip.id)
         if sent:
             from tipweek.cli.app import fail
 
             fail(
-                f"'{pick.tip.id}' was already sent ({', '.join(s[:10] for s in sent)})",
+                f"'{pick.tip.id}' was already sent on {when_text(sent[-1])}",
                 hint="tip send week --force sends it again",
             )
     _print_pick(
