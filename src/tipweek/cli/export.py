@@ -75,6 +75,12 @@ BccOpt = Annotated[
         "--bcc", metavar="ADDR", help="Blind copy (repeatable): in the envelope, never in the headers."
     ),
 ]
+DryRunOpt = Annotated[
+    bool, typer.Option("--dry-run", help="Show the server, the envelope and the message; send nothing.")
+]
+RawOpt = Annotated[
+    bool, typer.Option("--raw", help="With --dry-run: the message's MIME source, as it would be sent.")
+]
 ResendOpt = Annotated[
     bool,
     typer.Option("--force", help="Send even if the log shows this tip already went to these recipients."),
@@ -176,13 +182,8 @@ def send(
     bcc: BccOpt = None,
     sender: FromOpt = None,
     subject: SubjectOpt = None,
-    dry_run: Annotated[
-        bool,
-        typer.Option("--dry-run", help="Show the server, the envelope and the message; send nothing."),
-    ] = False,
-    raw: Annotated[
-        bool, typer.Option("--raw", help="With --dry-run: the message's MIME source, as it would be sent.")
-    ] = False,
+    dry_run: DryRunOpt = False,
+    raw: RawOpt = False,
     force: ResendOpt = False,
     date: DateOpt = None,
     category: CategoryOpt = None,
@@ -229,13 +230,20 @@ def send(
         return
     if raw:
         raise BadInput("--raw goes with --dry-run", hint="tip send --dry-run --raw shows the MIME source")
-    targets = outgoing.recipients if force else outgoing.missing
-    if not targets:
+    _deliver(st, outgoing, _targets(outgoing, force=force))
+
+
+def _targets(outgoing: Outgoing, *, force: bool) -> list[str]:
+    """Who gets it: everyone with --force; else those who do not have it yet, or, when all of
+    them have it, everyone after a yes."""
+    if force:
+        return outgoing.recipients
+    if not outgoing.missing:
         _confirm_repeat(outgoing.repeat)
-        targets = outgoing.recipients
-    elif outgoing.skipped and not force:
+        return outgoing.recipients
+    if outgoing.skipped:
         report(_skipped(outgoing), kind="note", hint="--force sends to them too")
-    _deliver(st, outgoing, targets)
+    return outgoing.missing
 
 
 def _skipped(outgoing: Outgoing) -> str:
