@@ -268,6 +268,7 @@ def test_plan_adds_synonyms_separately_from_typed_words() -> None:
 def test_plan_reads_thesaurus_phrases() -> None:
     [concept] = planned("wants their money back").concepts
     assert concept.label == "money back" and '"refund"' in concept.synonyms
+    assert '"money"' in concept.synonyms  # its own words count too, like synonyms
 
 
 def test_plan_corrects_typos_and_says_so() -> None:

@@ -229,7 +229,10 @@ def _concepts(terms: list[Term], wanted: set[int], found: Found, every: bool) ->
             stop, related = found[n]
             tokens = tuple(terms[k].tokens[0] for k in range(n, stop))
             typed = word_expression(tokens[0]) if len(tokens) == 1 else entry_expression(tokens)
-            synonyms = tuple(dict.fromkeys(entry_expression(e) for e in related))
+            # The phrase's own words count too, as synonyms do: "card declined" still finds a tip
+            # that says only "declined".
+            words = [word_expression(t) for t in tokens if len(tokens) > 1 and not is_stop_word(t)]
+            synonyms = tuple(dict.fromkeys([*(entry_expression(e) for e in related), *words]))
             required = every or any(terms[k].required for k in range(n, stop))
             concepts.append(Concept(" ".join(tokens), typed, synonyms, required))
             n = stop
