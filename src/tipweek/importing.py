@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Literal
 
-from tipweek.errors import LibraryError
+from tipweek.errors import LibraryError, TipError
 from tipweek.fsutil import walk_visible
 from tipweek.library import LibrarySource, Problem, write_tip
 from tipweek.model import Tip
@@ -289,7 +289,10 @@ def _meet(current: Tip, tip: Tip, update: bool) -> Action:
 
 
 def apply(source: LibrarySource, actions: Iterable[Action]) -> list[Outcome]:
-    """Write what the plan says, each file atomically; a failed write is recorded, not raised."""
+    """Write what the plan says, each file atomically; a failed write is recorded, not raised.
+
+    An update rewrites only the keys it changes in the existing file, keeping its comments,
+    order and layout (`library.update_file`), and the file's mode and owner (`safewrite`)."""
     outcomes: list[Outcome] = []
     for action in actions:
         if not action.writes:
@@ -297,11 +300,25 @@ def apply(source: LibrarySource, actions: Iterable[Action]) -> list[Outcome]:
             continue
         try:
             if action.existing is not None and action.existing.path:
-                path = write_tip(source, action.tip, overwrite=True, path=Path(action.existing.path))
+                path = _update(source, action.existing, action.tip)
             else:
                 path = write_tip(source, action.tip)
-        except LibraryError as exc:
+        except TipError as exc:
             outcomes.append(Outcome(action, error=str(exc)))
             continue
         outcomes.append(Outcome(action, path))
     return outcomes
+
+
+def _update(source: LibrarySource, existing: Tip, merged: Tip) -> Path:
+    from tipweek.errors import TipFileError
+    from tipweek.fsutil import NotRegularFile, TooLarge, read_limited
+    from tipweek.library import MAX_FILE_BYTES, update_file
+
+    path = Path(existing.path)
+    try:
+        data = read_limited(path, MAX_FILE_BYTES, root=source.path)
+    except (OSError, NotRegularFile, TooLarge) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise TipFileError(str(path), None, f"cannot read: {reason}") from None
+    return write_tip(source, merged, overwrite=True, path=path, data=update_file(data, existing, merged))

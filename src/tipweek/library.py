@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tipweek.errors import LibraryError, NotFound, TipFileError
 from tipweek.fsutil import FileStat, Listing, walk_visible
-from tipweek.model import Tip, TipValueError, tip_from_dict
+from tipweek.model import FILE_KEYS, Tip, TipValueError, tip_from_dict
 from tipweek.text import NotText, decode_text, slugify
 
 if TYPE_CHECKING:
@@ -229,6 +229,45 @@ def tip_to_toml(tip: Tip) -> bytes:
     import tomli_w
 
     return tomli_w.dumps(tip.to_file(), multiline_strings=True).encode("utf-8")
+
+
+def update_file(data: bytes, before: Tip, after: Tip) -> bytes:
+    """The tip file `data` (which reads as `before`) changed to read as `after`, keeping what
+    a person wrote: comments, key order, layout, and every unchanged value as it is spelled.
+
+    Only the keys whose value changes are touched (`tomlkit`); new categories and tags are
+    appended to the existing list. Raises `BadInput` if the result would not read as `after`.
+    """
+    import tomlkit
+
+    from tipweek.errors import BadInput
+
+    doc = tomlkit.parse(decode_text(data))
+    old, new = before.to_file(), after.to_file()
+    for key in FILE_KEYS:
+        value = new.get(key)
+        if value == old.get(key):
+            continue
+        current = doc.get(key)
+        if value is None:
+            doc.pop(key, None)
+        elif isinstance(value, list) and isinstance(current, list) and value[: len(current)] == list(current):
+            for item in value[len(current) :]:
+                current.append(item)
+        elif isinstance(value, str) and "\n" in value:
+            doc[key] = tomlkit.string(value, multiline=True)
+        else:
+            doc[key] = value
+    merged = tomlkit.dumps(doc).encode("utf-8")
+    try:
+        same = parse_tip(merged, before.path).with_changes(id=after.id, path=after.path) == after
+    except TipFileError:
+        same = False
+    if not same:
+        raise BadInput(
+            f"cannot merge into {before.path} without changing what it says", hint="edit it by hand"
+        )
+    return merged
 
 
 def check_writable(source: LibrarySource, *, probe: bool = False) -> None:

@@ -19,10 +19,12 @@ from tipweek.text import one_line, shown
 
 if TYPE_CHECKING:
     import smtplib
+    import ssl
     from email.headerregistry import Address
     from email.message import EmailMessage
 
     from tipweek.config import SmtpSettings
+    from tipweek.deadline import Deadline
     from tipweek.exporters.base import ExportOptions
     from tipweek.model import Tip
 
@@ -169,32 +171,64 @@ def smtp_send(
     all recipients refused, message refused, time-out) is one `SendError` line.
     """
 
+    from tipweek.deadline import Deadline
+
     senders = message["From"].addresses if message["From"] else ()
     if not senders:
         raise SendError("the message has no sender")
     server: smtplib.SMTP | None = None
+    # `timeout` bounds the whole delivery, not each read: a server that trickles its replies
+    # is cut off when the time is up (see `deadline`).
+    deadline = Deadline(settings.timeout)
     try:
-        server = _connect(settings, password)
-        return server.send_message(message, from_addr=str(senders[0].addr_spec), to_addrs=list(recipients))
+        with deadline.guard():
+            server = _connect(settings, password, deadline)
+            refused = server.send_message(
+                message, from_addr=str(senders[0].addr_spec), to_addrs=list(recipients)
+            )
+            _quit(server)
+        return refused
     except OSError as exc:  # smtplib's and ssl's errors are OSErrors too
+        if deadline.expired:
+            where = f"{settings.host}:{settings.effective_port}"
+            raise SendError(f"SMTP server {where} did not answer within {settings.timeout:g}s") from None
         raise _send_error(exc, settings) from None
     finally:
         if server is not None:
-            _close(server)
+            server.close()
 
 
-def _connect(settings: SmtpSettings, password: str | None) -> smtplib.SMTP:
-    """A connection to the server, secured and logged in as the config says."""
+def _watched_server(settings: SmtpSettings, deadline: Deadline, context: ssl.SSLContext) -> smtplib.SMTP:
+    """An unconnected `SMTP` (or `SMTP_SSL`) whose socket the deadline can shut down: it is
+    handed to the deadline before any byte is read, TLS handshake included."""
     import smtplib
+    import socket
+
+    def open_socket(server: smtplib.SMTP, host: str, port: int) -> socket.socket:
+        raw = socket.create_connection((host, port), deadline.remaining(), server.source_address)
+        deadline.watch(raw.fileno())
+        return raw
+
+    class Watched(smtplib.SMTP):
+        def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
+            return open_socket(self, host, port)
+
+    class WatchedSSL(smtplib.SMTP_SSL):
+        def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
+            return self.context.wrap_socket(open_socket(self, host, port), server_hostname=host)
+
+    if settings.security == "ssl":
+        return WatchedSSL(timeout=deadline.remaining(), context=context)
+    return Watched(timeout=deadline.remaining())
+
+
+def _connect(settings: SmtpSettings, password: str | None, deadline: Deadline) -> smtplib.SMTP:
+    """A connection to the server, secured and logged in as the config says."""
     import ssl
 
-    host, port = settings.host, settings.effective_port
     context = ssl.create_default_context()
-    server: smtplib.SMTP
-    if settings.security == "ssl":
-        server = smtplib.SMTP_SSL(host, port, timeout=settings.timeout, context=context)
-    else:
-        server = smtplib.SMTP(host, port, timeout=settings.timeout)
+    server = _watched_server(settings, deadline, context)
+    server.connect(settings.host, settings.effective_port)
     if settings.security == "starttls":
         server.starttls(context=context)
     if settings.username:
@@ -255,15 +289,13 @@ def _connection_error(exc: OSError, settings: SmtpSettings, where: str) -> SendE
     return SendError(f"cannot connect to SMTP server {where}: {exc.strerror or exc}")
 
 
-def _close(server: object) -> None:
+def _quit(server: smtplib.SMTP) -> None:
     """QUIT politely; the message is already accepted, so a failure here changes nothing."""
     import contextlib
     import smtplib
 
-    assert isinstance(server, smtplib.SMTP)
     with contextlib.suppress(smtplib.SMTPException, OSError):
         server.quit()
-    server.close()
 
 
 def deliver(

@@ -316,7 +316,9 @@ def open_current(index_file: str, roots: Sequence[tuple[str, str]]) -> sqlite3.C
             raise Fallback("a library folder is missing: the full CLI warns")
     if not os.path.isfile(index_file):
         raise Fallback("no index yet")
-    db = schema.connect(index_file)
+    # Never wait for another process's lock here: the full CLI waits `index.lock_wait` (1 s by
+    # default) and then reads the files, so the whole command stays within that bound.
+    db = schema.connect(index_file, busy_ms=0)
     if schema.version(db) != schema.SCHEMA_VERSION:
         raise Fallback("another version of the index")
     db.execute("PRAGMA synchronous = NORMAL")
