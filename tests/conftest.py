@@ -42,8 +42,10 @@ TIP_KEYS = [
     "body",
     "tags",
     "source",
+    "publisher",
     "author",
     "excerpt",
+    "added",
 ]
 
 
@@ -64,6 +66,11 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 _IN_MEMORY = pytest.StashKey[str]()
+
+
+def without_added(tips: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """JSON tips without `added`: import stamps it with the day a tip entered a library."""
+    return [{k: v for k, v in t.items() if k != "added"} for t in tips]
 
 
 @pytest.fixture(autouse=True)

@@ -656,7 +656,7 @@ def test_digest_by_category_is_one_email(sample, run) -> None:
 
 def test_excerpt_tips_export_their_summary(library, run) -> None:
     library.add("Short One", "2026-11-24", body="", excerpt=True, summary="Only the start is known.")
-    plain, html = parts(parse_eml(run("export", "--format", "eml").stdout_bytes))
+    plain, html = parts(parse_eml(run("export", "short-one", "--format", "eml").stdout_bytes))
     assert "Only the start is known." in plain and "Excerpt" in plain
     assert "Only the start is known." in html
 

@@ -212,3 +212,50 @@ def test_dumps_is_json_dumps_with_terminal_controls_escaped(value: object) -> No
     assert json.dumps(json.loads(text), ensure_ascii=False, indent=2) == expected
     if not TERMINAL_CONTROLS.search(expected):
         assert text == expected
+
+
+def _fast(argv: list[str]) -> int | None:
+    os.environ["TIP_FAST"] = "1"
+    try:
+        return fast.run(argv)
+    finally:
+        os.environ.pop("TIP_FAST")
+
+
+def test_the_fast_route_follows_the_hidden_list(
+    sample: Library, isolated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    both(["week", "--short"], capsys)
+    assert _fast(["week", "--short"]) == 0
+    assert capsys.readouterr().out.startswith("Explain the Wait")
+    from tipweek.curation import write_hidden
+
+    write_hidden(isolated / "data" / "hidden.toml", ["explain-the-wait"])
+    assert _fast(["week", "--short"]) is None  # a new hidden list: the full CLI syncs the index
+    (out, _, _), answered = both(["week", "--short"], capsys)
+    assert not out.startswith("Explain the Wait")
+    assert answered  # the stamp now records the list the index holds
+    sample.add("New Undated Tip", None, ("Teamwork",))  # files change: the fast route syncs them
+    (again, _, _), answered = both(["week", "--short"], capsys)
+    assert answered and not again.startswith("Explain the Wait")
+
+
+def test_the_fast_route_never_picks_an_excerpt(sample: Library, capsys: pytest.CaptureFixture[str]) -> None:
+    sample.add("Only a Teaser", "2026-11-26", body="", excerpt=True, summary="The start of it.")
+    both(["week", "--short"], capsys)
+    (out, _, _), answered = both(["week", "--json"], capsys)
+    assert answered and json.loads(out)["id"] == "explain-the-wait"
+
+
+def test_the_fast_route_leaves_aliased_libraries_that_changed_to_the_full_cli(
+    sample: Library, isolated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    isolated.mkdir(parents=True, exist_ok=True)
+    (isolated / "config.toml").write_text('[categories]\naliases = { "Teamwork" = "Team" }\n')
+    both(["week", "--short"], capsys)
+    assert _fast(["week", "--short"]) == 0  # nothing changed: the index is already aliased
+    capsys.readouterr()
+    sample.add("Another Teamwork Tip", None, ("Teamwork",))
+    assert _fast(["week", "--short"]) is None
+    (_, _, code), _ = both(["week", "--short"], capsys)
+    assert code == 0

@@ -16,18 +16,22 @@ from tipweek.index import memory_index
 from tipweek.library import LibrarySource, write_tip
 from tipweek.model import Tip
 from tipweek.select import random_tip, rotation_position, schedule, tip_for_day, tip_for_week
-from tipweek.store import MemoryStore
+from tipweek.store import Curation, MemoryStore
 
-MakeStore = Callable[[Iterable[Tip]], Any]  # a Store
+MakeStore = Callable[..., Any]  # (tips, hidden=()) -> a Store
 
 
-def tip(id: str, date: str | None = None, cats: tuple[str, ...] = ("Empathy",)) -> Tip:
+def tip(id: str, date: str | None = None, cats: tuple[str, ...] = ("Empathy",), **extra: Any) -> Tip:
+    added = extra.pop("added", None)
     return Tip(
         id=id,
         title=id.title(),
         categories=cats,
         date=dt.date.fromisoformat(date) if date else None,
-        body="body",
+        body="" if extra.get("excerpt") else "body",
+        summary="The start of it." if extra.get("excerpt") else "",
+        added=dt.date.fromisoformat(added) if added else None,
+        **extra,
     )
 
 
@@ -42,12 +46,12 @@ def make(request: pytest.FixtureRequest, tmp_path: Path) -> Iterable[MakeStore]:
         return
     opened = []
 
-    def indexed(tips: Iterable[Tip]) -> Any:
+    def indexed(tips: Iterable[Tip], hidden: Iterable[str] = ()) -> Any:
         source = LibrarySource("test", tmp_path / f"library-{len(opened)}", writable=True)
         source.path.mkdir()
         for t in tips:
             write_tip(source, t)
-        opened.append(memory_index([source]))
+        opened.append(memory_index([source], curation=Curation(hidden=frozenset(hidden))))
         return opened[-1]
 
     yield indexed
@@ -134,3 +138,51 @@ def test_random_never_picks_a_future_tip(make: MakeStore) -> None:
     store = make([tip("past", "2026-01-01"), tip("future", "2027-01-01")])
     rng = random.Random(1)
     assert {random_tip(store, dt.date(2026, 11, 25), rng=rng).id for _ in range(30)} == {"past"}
+
+
+# --- what may be delivered ----------------------------------------------------------------
+
+EXCERPTS = [tip(f"teaser-{n:02d}", f"2026-0{1 + n % 9}-1{n % 10}", excerpt=True) for n in range(12)]
+
+
+def test_excerpts_are_never_picked(make: MakeStore) -> None:
+    store = make([*UNDATED, *EXCERPTS, tip("dated-teaser", "2026-11-24", excerpt=True)])
+    monday = dt.date(2026, 11, 23)
+    weeks = schedule(store, monday, 104)
+    days = [tip_for_day(store, monday + dt.timedelta(days=n)).tip for n in range(60)]
+    assert not any(p.tip.excerpt for p in weeks) and not any(t.excerpt for t in days)
+    assert weeks[0].scheduled is False  # a dated excerpt does not take its week
+    assert {p.tip.id for p in weeks} == {t.id for t in UNDATED}
+
+
+def test_only_excerpts_means_nothing_to_deliver(make: MakeStore) -> None:
+    with pytest.raises(NotFound):
+        tip_for_week(make(EXCERPTS), dt.date(2026, 11, 23))
+
+
+def test_hidden_tips_are_never_picked(make: MakeStore) -> None:
+    store = make([*UNDATED, tip("snow", "2026-12-08")], hidden=["tip-03", "snow"])
+    picks = schedule(store, dt.date(2026, 11, 23), 30)
+    assert {p.tip.id for p in picks} == {t.id for t in UNDATED} - {"tip-03"}
+    assert store.get_exact("tip-03") is None
+    assert "tip-03" not in store.ids()
+
+
+def test_a_tip_added_mid_period_waits_for_the_next_one(make: MakeStore) -> None:
+    """The stable-day rule: adding a tip never changes a day's or a week's pick once it has
+    started; the new tip joins the rotation from the next day (week) on."""
+    wednesday = dt.date(2026, 11, 25)
+    before = make(UNDATED)
+    after = make(
+        [*UNDATED, tip("new", added="2026-11-25"), tip("old-but-new", "2020-01-01", added="2026-11-25")]
+    )
+    for day in (wednesday, wednesday - dt.timedelta(days=30)):
+        assert tip_for_day(after, day).tip.id == tip_for_day(before, day).tip.id
+        assert tip_for_week(after, day).tip.id == tip_for_week(before, day).tip.id
+    rng = __import__("random").Random(3)
+    assert {"new", "old-but-new"}.isdisjoint(random_tip(after, wednesday, rng=rng).id for _ in range(50))
+    later = {tip_for_day(after, wednesday + dt.timedelta(days=n)).tip.id for n in range(1, 40)}
+    assert {"new", "old-but-new"} <= later
+    assert tip_for_week(after, wednesday + dt.timedelta(weeks=1)).tip.id in {t.id for t in after.tips()}
+    weeks = {p.tip.id for p in schedule(after, dt.date(2026, 11, 30), 20)}
+    assert {"new", "old-but-new"} <= weeks

@@ -326,6 +326,7 @@ def test_a_tampered_manifest_never_deletes_outside_the_folder(run, sample: Libra
 
 
 def test_excerpts_are_marked(run, library: Library, tmp_path: Path) -> None:
+    library.add("A Whole Tip", "2026-11-03")  # the home page shows the week's tip: never an excerpt
     library.add(
         "Only the Start Is Known",
         "2026-11-10",

@@ -152,6 +152,46 @@ def source_of(sources: Sequence[LibrarySource], path: Path) -> LibrarySource | N
     return max(holders, key=lambda s: len(s.path.absolute().parts), default=None)
 
 
+def library_name(source: LibrarySource) -> str:
+    """A library as a sentence names it: "the bundled library", "your own library"."""
+    if source.name == "bundled":
+        return "the bundled library"
+    if source.name == "user":
+        return "your own library"
+    return f"the library {source.path}"
+
+
+def shadowing(
+    tip_id: str,
+    target: LibrarySource,
+    holders: Sequence[tuple[LibrarySource, str]],
+    sources: Sequence[LibrarySource],
+) -> str:
+    """What writing a tip with this id into `target` means when other libraries have the id
+    too: which one is shown from now on ("" when no other library has it). `holders` are the
+    libraries holding the id, in reading order: the last one wins."""
+    root = target.path.absolute()
+    others = [(source, path) for source, path in holders if source.path.absolute() != root]
+    if not others:
+        return ""
+    top, top_path = others[-1]
+    layers = [s.path.absolute() for s in sources]
+    if root not in layers:
+        return (
+            f"'{tip_id}' is also in {library_name(top)} ({top_path}), which is the one shown: "
+            f"{target.path} is not one of the libraries tip reads"
+        )
+    if layers.index(root) > layers.index(top.path.absolute()):
+        return (
+            f"'{tip_id}' replaces the tip with the same id in {library_name(top)} ({top_path}): "
+            "yours now wins"
+        )
+    return (
+        f"'{tip_id}' is also in {library_name(top)} ({top_path}), which is read later and still "
+        "wins: yours is not shown"
+    )
+
+
 def guard_target(sources: Sequence[LibrarySource], target: LibrarySource) -> LibrarySource:
     """Refuse a target that is (or is inside) a read-only library such as the bundled one."""
     where = target.path.absolute()

@@ -40,6 +40,11 @@ class Paths(NamedTuple):
     def send_log(self) -> Path:
         return self.data_dir / "sent.log"
 
+    @property
+    def hidden_list(self) -> Path:
+        """The ids `tip hide` retired (see `tipweek.curation`)."""
+        return self.data_dir / "hidden.toml"
+
 
 def user_paths(env: Mapping[str, str] = os.environ) -> Paths:
     """The platform's config, data and cache locations, unless overridden by TIP_* variables."""
@@ -224,6 +229,11 @@ SCHEMA: dict[str, Setting] = {
     "site.title": Setting("Tip of the Week", text(500), "text"),
     "site.description": Setting("One short customer-service tip a week.", text(2000), "text"),
     "index.lock_wait": Setting(1.0, number(0, 60), "a number of seconds from 0 to 60"),
+    "categories.aliases": Setting(
+        {},
+        mapping(text(200, blank=False), text(200, blank=False)),
+        'a table of category names to the names shown, such as { "Sports" = "Sports & Events" }',
+    ),
     "channels.*.kind": Setting("", channel_kind, _channel_kinds, required=True),
     "channels.*.url_env": Setting(
         "", env_name, "the name of the environment variable that holds the webhook URL", required=True
@@ -440,6 +450,11 @@ class Config(NamedTuple):
     @property
     def site(self) -> SiteSettings:
         return SiteSettings(**_table(self.values, "site"))
+
+    @property
+    def aliases(self) -> tuple[tuple[str, str], ...]:
+        """`[categories] aliases`: (spelling, the category name shown), in the file's order."""
+        return tuple(self.get("categories.aliases").items())
 
 
 class ConfigError(LibraryError):

@@ -9,12 +9,14 @@ which a full body replaces.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Literal
 
+from tipweek.categories import Aliases
 from tipweek.errors import LibraryError, TipError
 from tipweek.fsutil import walk_visible
 from tipweek.library import LibrarySource, Problem, write_tip
@@ -24,7 +26,7 @@ from tipweek.text import NotText, category_key, decode_text, title_key, unite_ca
 #: What importing one tip does.
 Kind = Literal["create", "update", "merge", "skip", "unchanged"]
 MAX_INPUT_BYTES = 20_000_000
-_TEXT_FIELDS = ("takeaway", "author", "source")
+_TEXT_FIELDS = ("takeaway", "author", "publisher", "source")
 
 
 @dataclass(frozen=True)
@@ -53,11 +55,18 @@ class Outcome:
 
 @dataclass
 class Inputs:
-    """Everything read from the inputs: tips in input order, and the problems, with paths."""
+    """Everything read from the inputs: tips in input order, the problems, with paths, and
+    the choices the importers made for each tip (by title key), for `--dry-run` to show."""
 
     tips: list[Tip] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files: int = 0
+    choices: dict[str, list[str]] = field(default_factory=dict)
+
+    def chose(self, title: str, choice: str) -> None:
+        said = self.choices.setdefault(title_key(title), [])
+        if choice not in said:
+            said.append(choice)
 
 
 # --- reading inputs ---------------------------------------------------------------------
@@ -103,8 +112,12 @@ def read_text(path: Path) -> str:
         raise LibraryError(f"line {exc.line}: {exc}" if exc.line else str(exc)) from None
 
 
-def read_inputs(paths: Iterable[Path], fmt: str = "auto", categories: Sequence[str] = ()) -> Inputs:
-    """Read every input with its importer; one bad file never stops the others."""
+def read_inputs(
+    paths: Iterable[Path], fmt: str = "auto", categories: Sequence[str] = (), aliases: Aliases = Aliases()
+) -> Inputs:
+    """Read every input with its importer; one bad file never stops the others. Category
+    aliases are applied to every tip read, and a `source` that is a name, not a link, becomes
+    the `publisher`."""
     from tipweek.importers import FORMATS, IMPORTERS, detect
 
     files, problems = input_files(paths)
@@ -132,9 +145,25 @@ def read_inputs(paths: Iterable[Path], fmt: str = "auto", categories: Sequence[s
                 Problem(str(path), None, f"could not be read ({type(exc).__name__}: {exc})")
             )
             continue
-        inputs.tips.extend(result.tips)
+        for title, choice in result.choices:
+            inputs.chose(title, choice)
+        inputs.tips.extend(tidy(tip, aliases, inputs) for tip in result.tips)
         inputs.problems.extend(Problem(str(path), line, message) for line, message in result.problems)
     return inputs
+
+
+def tidy(tip: Tip, aliases: Aliases, inputs: Inputs) -> Tip:
+    """Categories under their alias targets; a site name in `source` moved to `publisher`."""
+    from tipweek.curation import looks_like_url
+
+    renamed = aliases.tip(tip)
+    for before, after in zip(tip.categories, (aliases.name(c) for c in tip.categories), strict=True):
+        if after != before:
+            inputs.chose(tip.title, f"category '{before}' → '{after}' (alias)")
+    if renamed.source and not looks_like_url(renamed.source):
+        inputs.chose(tip.title, f"'{renamed.source}' is a name, not a link: publisher")
+        renamed = renamed.with_changes(publisher=renamed.publisher or renamed.source, source="")
+    return renamed
 
 
 # --- planning -----------------------------------------------------------------------------
@@ -237,11 +266,14 @@ def _free_id(base: str, taken: set[str]) -> str:
     return f"{base}-{number}"
 
 
-def plan_import(existing: Sequence[Tip], incoming: Sequence[Tip], update: bool) -> list[Action]:
+def plan_import(
+    existing: Sequence[Tip], incoming: Sequence[Tip], update: bool, added: dt.date | None = None
+) -> list[Action]:
     """Decide, for each incoming tip, whether to create, update, merge, skip or leave it.
 
     `existing` are the tips of the library being imported into. Incoming duplicates are
-    combined first. Nothing here touches the disk.
+    combined first. New tips, and excerpts that become whole tips, are stamped `added` (the
+    rotation admits them from the next day or week on). Nothing here touches the disk.
     """
     pool = list(existing)
     taken = {t.id for t in pool}
@@ -255,9 +287,9 @@ def plan_import(existing: Sequence[Tip], incoming: Sequence[Tip], update: bool) 
         candidates = sorted({*by_id.get(tip.id, ()), *by_title.get(title_key(tip.title), ())})
         index = next((i for i in candidates if same_tip(pool[i], tip)), None)
         if index is None:
-            actions.append(_create(tip, taken))
+            actions.append(_create(replace(tip, added=added or tip.added), taken))
             continue
-        action = _meet(pool[index], tip, update)
+        action = _meet(pool[index], tip, update, added)
         actions.append(action)
         if action.writes:
             pool[index] = action.tip
@@ -272,7 +304,7 @@ def _create(tip: Tip, taken: set[str]) -> Action:
     return Action("create", replace(tip, id=new_id), None, "; ".join(n for n in notes if n))
 
 
-def _meet(current: Tip, tip: Tip, update: bool) -> Action:
+def _meet(current: Tip, tip: Tip, update: bool, added: dt.date | None = None) -> Action:
     """What an incoming tip does to the library's tip it matched."""
     if _content(current) == _content(tip):
         return Action("unchanged", tip, current, "already in the library")
@@ -281,8 +313,10 @@ def _meet(current: Tip, tip: Tip, update: bool) -> Action:
         return Action("skip", tip, current, "exists; differs, but has nothing to add")
     if not update:
         return Action("skip", tip, current, "exists; use --update")
-    kind: Kind = "update" if current.excerpt and not merged.excerpt else "merge"
-    return Action(kind, merged, current, describe(current, merged))
+    if current.excerpt and not merged.excerpt:  # now deliverable: a new tip to the rotation
+        whole = replace(merged, added=added or merged.added)
+        return Action("update", whole, current, describe(current, merged))
+    return Action("merge", merged, current, describe(current, merged))
 
 
 # --- writing ------------------------------------------------------------------------------

@@ -12,9 +12,11 @@ from tipweek.text import derive_summary
 FILE_KEYS = (
     "title",
     "date",
+    "added",
     "categories",
     "tags",
     "author",
+    "publisher",
     "source",
     "excerpt",
     "summary",
@@ -32,8 +34,10 @@ JSON_KEYS = (
     "body",
     "tags",
     "source",
+    "publisher",
     "author",
     "excerpt",
+    "added",
 )
 
 
@@ -65,9 +69,13 @@ class Tip:
     takeaway: str = ""
     body: str = ""
     tags: tuple[str, ...] = ()
-    source: str = ""
+    source: str = ""  # a URL: where the whole tip can be read
     author: str = ""
-    excerpt: bool = False
+    excerpt: bool = False  # only the start is known: shown when browsed, never delivered
+    publisher: str = ""  # the site or organisation the tip comes from, by name
+    # When it entered the library: the rotation admits it only after that day. Bookkeeping,
+    # like `path`: two tips are the same tip whatever day each entered its library.
+    added: dt.date | None = field(default=None, compare=False)
     path: str = field(default="", compare=False)
 
     @property
@@ -76,8 +84,18 @@ class Tip:
         return self.summary or derive_summary(self.body)
 
     @property
+    def excerpt_text(self) -> str:
+        """What is known of an excerpt, on one line and ending in "…": only its start."""
+        text = " ".join(self.blurb.split())
+        return text if text.endswith(("…", "...")) else f"{text}…"
+
+    @property
     def iso_date(self) -> str | None:
         return self.date.isoformat() if self.date else None
+
+    @property
+    def iso_added(self) -> str | None:
+        return self.added.isoformat() if self.added else None
 
     def to_json(self) -> dict[str, Any]:
         """The tip as the JSON object every `--json` command prints."""
@@ -90,9 +108,11 @@ class Tip:
         data: dict[str, Any] = {
             "title": self.title,
             "date": self.date,
+            "added": self.added,
             "categories": list(self.categories),
             "tags": list(self.tags),
             "author": self.author,
+            "publisher": self.publisher,
             "source": self.source,
             "excerpt": self.excerpt or None,
             "summary": self.summary,
@@ -133,8 +153,8 @@ def _strings(data: dict[str, Any], key: str, most: int, *, required: bool = Fals
     return items
 
 
-def _date(data: dict[str, Any]) -> dt.date | None:
-    value = data.get("date")
+def _date(data: dict[str, Any], key: str = "date") -> dt.date | None:
+    value = data.get(key)
     if value is None:
         return None
     if isinstance(value, dt.datetime):
@@ -145,8 +165,8 @@ def _date(data: dict[str, Any]) -> dt.date | None:
         try:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
-            raise TipValueError("date", f"'date' is not a real date: {value!r}") from None
-    raise TipValueError("date", f"'date' must be a TOML date like 2025-06-24, not {type(value).__name__}")
+            raise TipValueError(key, f"'{key}' is not a real date: {value!r}") from None
+    raise TipValueError(key, f"'{key}' must be a TOML date like 2025-06-24, not {type(value).__name__}")
 
 
 def tip_from_dict(data: dict[str, Any], *, id: str, path: str = "") -> Tip:
@@ -178,5 +198,7 @@ def tip_from_dict(data: dict[str, Any], *, id: str, path: str = "") -> Tip:
         source=_text(data, "source").strip(),
         author=_text(data, "author").strip(),
         excerpt=excerpt,
+        publisher=_text(data, "publisher").strip(),
+        added=_date(data, "added"),
         path=path,
     )

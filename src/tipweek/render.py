@@ -4,7 +4,7 @@ parsed as markup) after `clean` has removed control and bidi characters."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -100,13 +100,28 @@ def meta_line(tip: Tip) -> Text:
     return line
 
 
+EXCERPT_MARK = "excerpt"
+
+
+def _excerpt_parts(tip: Tip) -> list[RenderableType]:
+    """An excerpt ends with "…", then where the whole tip can be read when that is known."""
+    parts: list[RenderableType] = [Text(one_line(tip.excerpt_text), style="italic")]
+    where = Text("Excerpt: only the start of this tip is known.", style="dim")
+    if tip.source:
+        where.append(" The whole tip: ", style="dim")
+        where.append(one_line(tip.source), style=f"underline {ACCENT}")
+    elif tip.publisher:
+        where.append(f" From {one_line(tip.publisher)}.", style="dim")
+    return [*parts, Text(""), where]
+
+
 def tip_panel(tip: Tip, blocks: Sequence[Any] | None = None, *, label: str = "") -> Panel:
     """A whole tip: title, date and categories, the body, and the takeaway set apart."""
     parts: list[RenderableType] = [meta_line(tip), Text("")]
-    if tip.excerpt or not tip.body.strip():
+    if tip.excerpt:
+        parts += _excerpt_parts(tip)
+    elif not tip.body.strip():
         parts.append(Text(clean(tip.blurb), style="italic"))
-        if tip.excerpt:
-            parts.append(Text("(excerpt: only the start of this tip is known)", style="dim"))
     else:
         parts.append(body_renderable(tip, blocks))
     if tip.takeaway:
@@ -121,8 +136,9 @@ def tip_panel(tip: Tip, blocks: Sequence[Any] | None = None, *, label: str = "")
             ),
         ]
     foot = Text(" ".join(f"#{one_line(t)}" for t in tip.tags), style="dim")
-    if tip.source:
-        foot.append(("  " if tip.tags else "") + one_line(tip.source), style="dim")
+    for credit in (tip.publisher, tip.source) if not tip.excerpt else ():
+        if credit:
+            foot.append(("  " if foot.plain else "") + one_line(credit), style="dim")
     if label:
         foot.append(("  ·  " if foot.plain else "") + f"id: {one_line(tip.id)}", style="dim")
     if foot.plain:
@@ -176,8 +192,9 @@ def _fits(width: int, *columns: int) -> bool:
 
 
 def tips_table(tips: Iterable[Tip], *, title: str | None = None, today: dt.date | None = None) -> Fitted:
-    """Date (and "scheduled" beneath it for a tip dated after `today`), title over id, and
-    categories: in their own column when the ids leave room, else after the title."""
+    """Date (and beneath it "scheduled" for a tip dated after `today`, "excerpt" for an
+    excerpt), title over id, and categories: in their own column when the ids leave room,
+    else after the title."""
     rows = list(tips)
 
     def build(width: int) -> Table:
@@ -194,6 +211,8 @@ def tips_table(tips: Iterable[Tip], *, title: str | None = None, today: dt.date 
             date = Text(tip.iso_date or "undated", style="" if tip.date else "dim")
             if today is not None and tip.date is not None and tip.date > today:
                 date.append("\nscheduled", style="green")
+            if tip.excerpt:  # only the start is known: browsed, never delivered
+                date.append(f"\n{EXCERPT_MARK}", style="italic")
             categories = [one_line(c) for c in tip.categories]
             if own_column:
                 table.add_row(date, _tip_cell(tip), Text("\n".join(categories), style="dim"))
@@ -210,6 +229,17 @@ def categories_table(categories: Iterable[Category]) -> Table:
     table.add_column("Tips", justify="right")
     for cat in categories:
         table.add_row(Text(one_line(cat.name)), str(cat.tips))
+    return table
+
+
+def aliases_table(rows: Iterable[tuple[str, str, int]]) -> Table:
+    """Category aliases: the spelling, the category it is shown as, and that category's tips."""
+    table = Table(header_style="bold")
+    table.add_column("Spelling")
+    table.add_column("Shown as")
+    table.add_column("Tips", justify="right")
+    for spelling, name, count in rows:
+        table.add_row(Text(one_line(spelling)), Text(one_line(name)), str(count))
     return table
 
 
@@ -262,6 +292,8 @@ def search_results(hits: Sequence[SearchHit]) -> Text:
         if n:
             out.append("\n\n")
         out.append(one_line(hit.tip.title), style="bold")
+        if hit.tip.excerpt:
+            out.append(f"  ({EXCERPT_MARK})", style="dim italic")
         out.append(f"  {hit.tip.id}\n", style="cyan")
         out.append_text(meta_line(hit.tip))
         out.append("\n  ")
@@ -326,6 +358,21 @@ def import_table(
             Text(one_line(error or action.note)),
         )
     return Group(table, caption)
+
+
+def import_choices(actions: Sequence[Action], choices: Mapping[str, Sequence[str]]) -> Text:
+    """How each tip to be written was read: its summary, takeaway, categories and date."""
+    from tipweek.text import title_key
+
+    out = Text("How the importer read them", style="bold")
+    for action in actions:
+        said = choices.get(title_key(action.tip.title), ())
+        if not action.writes or not said:
+            continue
+        out.append(f"\n{one_line(action.tip.id)}", style=ACCENT)
+        for choice in said:
+            out.append(f"\n  {one_line(choice)}")
+    return out
 
 
 def snippet(marked: str, start: str, end: str) -> Text:

@@ -36,7 +36,13 @@ if TYPE_CHECKING:
         def source(self) -> str: ...
 
         @property
+        def publisher(self) -> str: ...
+
+        @property
         def author(self) -> str: ...
+
+        @property
+        def iso_added(self) -> str | None: ...
 
         @property
         def excerpt(self) -> bool: ...
@@ -70,8 +76,10 @@ def tip_json(tip: TipLike) -> dict[str, Any]:
         "body": tip.body,
         "tags": list(tip.tags),
         "source": tip.source,
+        "publisher": tip.publisher,
         "author": tip.author,
         "excerpt": tip.excerpt,
+        "added": tip.iso_added,
     }
 
 

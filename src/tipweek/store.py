@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
+from tipweek.categories import Aliases
 from tipweek.errors import BadInput, NotFound
 from tipweek.library import Problem
 from tipweek.model import Tip
@@ -21,13 +22,20 @@ from tipweek.text import category_key, shown
 
 
 class Filters(NamedTuple):
-    """Filters shared by list, search, export and the pickers; `category` is a category key."""
+    """Filters shared by list, search, export and the pickers; `category` is a category key.
+
+    `whole` keeps only tips that may be delivered (no excerpts); `hidden` reads the tips
+    `tip hide` retired instead of the shown ones."""
 
     category: str | None = None
     since: dt.date | None = None
     until: dt.date | None = None
+    whole: bool = False
+    hidden: bool = False
 
     def accepts(self, tip: Tip) -> bool:
+        if self.whole and tip.excerpt:
+            return False
         if self.category and self.category not in {category_key(c) for c in tip.categories}:
             return False
         if self.since and (tip.date is None or tip.date < self.since):
@@ -42,6 +50,22 @@ class Category(NamedTuple):
 
     def to_json(self) -> dict[str, Any]:
         return {"name": self.name, "slug": self.key, "count": self.tips}
+
+
+class Curation(NamedTuple):
+    """How the user reads the libraries: the ids they hid and their category aliases."""
+
+    hidden: frozenset[str] = frozenset()
+    aliases: Aliases = Aliases()
+
+
+def deliverable_on(tip: Tip, as_of: dt.date) -> bool:
+    """Whether the rotation may pick `tip` for a period starting `as_of`: a whole tip (not an
+    excerpt), not scheduled for later, and in the library before the period began, so that
+    adding a tip never changes a day's or a week's pick once it has started."""
+    if tip.excerpt or (tip.date is not None and tip.date > as_of):
+        return False
+    return tip.added is None or tip.added < as_of
 
 
 if TYPE_CHECKING:  # a Protocol only for the type checker: creating one costs start-up time
@@ -61,11 +85,11 @@ if TYPE_CHECKING:  # a Protocol only for the type checker: creating one costs st
         def count(self, filters: Filters = Filters()) -> int: ...
 
         def dated_between(self, start: dt.date, end: dt.date, category: str | None) -> list[Tip]:
-            """Tips dated in [start, end], newest first."""
+            """Whole tips (never excerpts) dated in [start, end], newest first."""
             ...
 
         def eligible_count(self, as_of: dt.date, category: str | None) -> int:
-            """How many tips the rotation may show on `as_of`: undated ones and those dated by then."""
+            """How many tips the rotation may show in a period starting `as_of` (`deliverable_on`)."""
             ...
 
         def eligible_at(self, as_of: dt.date, category: str | None, position: int) -> Tip:
@@ -77,6 +101,10 @@ if TYPE_CHECKING:  # a Protocol only for the type checker: creating one costs st
         def ids_with_prefix(self, prefix: str, limit: int = 50) -> list[str]: ...
 
         def get_exact(self, tip_id: str) -> Tip | None: ...
+
+        def hidden_ids(self) -> frozenset[str]:
+            """The ids `tip hide` retired."""
+            ...
 
         def blocks(self, tip: Tip) -> list[Any] | None:
             """The body's parsed Markdown, if the store caches it."""
@@ -129,6 +157,8 @@ def find_tip(store: Store, query: str) -> Tip:
     if len(starts) > 1:
         listed = ", ".join(sorted(starts)[:5]) + (", …" if len(starts) > 5 else "")
         raise BadInput(f"'{shown(wanted)}' matches {len(starts)} tips", hint=f"say which: {listed}")
+    if wanted in store.hidden_ids():
+        raise NotFound(f"'{shown(wanted)}' is hidden", hint=f"`tip unhide {shown(wanted)}` brings it back")
     ids = store.ids()
     close = difflib.get_close_matches(wanted, ids, n=3, cutoff=0.6)
     close += [i for i in ids if wanted in i and i not in close][: 3 - len(close)]
@@ -139,8 +169,13 @@ def find_tip(store: Store, query: str) -> Tip:
 class MemoryStore:
     """A `Store` over a list of tips held in memory."""
 
-    def __init__(self, tips: Iterable[Tip], problems: Sequence[Problem] = ()) -> None:
-        self._tips = sort_newest(tips)
+    def __init__(
+        self, tips: Iterable[Tip], problems: Sequence[Problem] = (), hidden: Iterable[str] = ()
+    ) -> None:
+        self._hidden_ids = frozenset(hidden)
+        everything = sort_newest(tips)
+        self._tips = [t for t in everything if t.id not in self._hidden_ids]
+        self._hidden = [t for t in everything if t.id in self._hidden_ids]
         self._by_id = {t.id: t for t in self._tips}
         self.problems = list(problems)
 
@@ -155,18 +190,18 @@ class MemoryStore:
         return [Category(k, canonical_name(spellings[k]), n) for k, n in counts.items() if k]
 
     def tips(self, filters: Filters = Filters(), limit: int | None = None) -> list[Tip]:
-        found = [t for t in self._tips if filters.accepts(t)]
+        found = [t for t in (self._hidden if filters.hidden else self._tips) if filters.accepts(t)]
         return found[:limit] if limit is not None else found
 
     def count(self, filters: Filters = Filters()) -> int:
         return len(self.tips(filters))
 
     def dated_between(self, start: dt.date, end: dt.date, category: str | None) -> list[Tip]:
-        return self.tips(Filters(category, start, end))
+        return self.tips(Filters(category, start, end, whole=True))
 
     def _eligible(self, as_of: dt.date, category: str | None) -> list[Tip]:
         wanted = Filters(category)
-        return [t for t in self._tips if wanted.accepts(t) and (t.date is None or t.date <= as_of)]
+        return [t for t in self._tips if wanted.accepts(t) and deliverable_on(t, as_of)]
 
     def eligible_count(self, as_of: dt.date, category: str | None) -> int:
         return len(self._eligible(as_of, category))
@@ -182,6 +217,9 @@ class MemoryStore:
 
     def get_exact(self, tip_id: str) -> Tip | None:
         return self._by_id.get(tip_id)
+
+    def hidden_ids(self) -> frozenset[str]:
+        return self._hidden_ids
 
     def blocks(self, tip: Tip) -> list[Any] | None:
         return None

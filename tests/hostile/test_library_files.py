@@ -69,8 +69,8 @@ CASES = {
     "unknown-key": (
         GOOD.encode() + b"colour = 1\n",
         4,
-        "unknown key 'colour' (known keys: title, date, categories, "
-        "tags, author, source, excerpt, summary, takeaway, body)",
+        "unknown key 'colour' (known keys: title, date, added, categories, "
+        "tags, author, publisher, source, excerpt, summary, takeaway, body)",
     ),
 }
 

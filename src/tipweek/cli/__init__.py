@@ -21,6 +21,7 @@ COMMANDS = {
     "search": "search", "reindex": "search",
     "export": "export", "send": "export",
     "import": "importing", "add": "authoring", "edit": "authoring", "rm": "authoring",
+    "hide": "curation", "unhide": "curation",
     "post": "publish", "deliver": "publish", "site": "site",
 }  # fmt: skip
 #: Commands that are groups of subcommands (`tip site build`): their module adds them itself.

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from tipweek.config import Config, ConfigProblem, Paths
     from tipweek.index import Index
     from tipweek.library import LibrarySource
-    from tipweek.store import Filters
+    from tipweek.store import Curation, Filters
     from tipweek.understand.thesaurus import Thesaurus
 
 
@@ -233,6 +233,7 @@ class State:
     extra_libraries: list[Path] = field(default_factory=list)
     env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
     opened: list[Index] = field(default_factory=list)
+    hidden_signature: str = "none"  # of the hidden list `curation` read (for the fast route)
 
     @cached_property
     def today(self) -> dt.date:
@@ -276,6 +277,18 @@ class State:
         return sources
 
     @cached_property
+    def curation(self) -> Curation:
+        """The user's hidden list and the config's category aliases: how every store reads."""
+        from tipweek.categories import Aliases
+        from tipweek.cli.fast import file_signature
+        from tipweek.curation import read_hidden
+        from tipweek.store import Curation
+
+        # Taken before reading, so the fast route never trusts a list newer than the index's.
+        self.hidden_signature = file_signature(str(self.paths.hidden_list))
+        return Curation(read_hidden(self.paths.hidden_list), Aliases.of(self.config.aliases))
+
+    @cached_property
     def out(self) -> Console:
         return make_console()
 
@@ -317,6 +330,7 @@ class State:
                 progress=progress,
                 rebuild=rebuild,
                 lock_wait=float(self.config.get("index.lock_wait")),
+                curation=self.curation,
             )
         self.opened.append(store)
         self._stamp(store)
@@ -337,9 +351,9 @@ class State:
             return
         libraries = [str(p) for p in self.extra_libraries]
         roots = [(s.name, str(s.path)) for s in self.sources]
-        fast.write_stamp(
-            real, self.env, libraries, str(index_path(self.paths.cache_dir, self.sources)), roots
-        )
+        index_file = str(index_path(self.paths.cache_dir, self.sources))
+        hidden = (str(self.paths.hidden_list), self.hidden_signature)
+        fast.write_stamp(real, self.env, libraries, index_file, roots, hidden)
 
     def close(self) -> None:
         """Close every index this command opened (registered with `ctx.call_on_close`)."""

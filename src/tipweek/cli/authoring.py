@@ -148,7 +148,9 @@ CopyOfOpt = Annotated[
     ),
 ]
 #: Fields a copy (`--from`) fills when the command line left them empty.
-_COPIED = ("title", "date", "categories", "tags", "takeaway", "summary", "body", "author", "source")
+_COPIED = (
+    "title", "date", "categories", "tags", "takeaway", "summary", "body", "author", "publisher", "source",
+)  # fmt: skip
 
 
 @command()
@@ -188,12 +190,22 @@ def add(
     fields = _fields(st, title, date, category, takeaway, summary, tag, body, body_file)
     preferred = _copy_from(st, fields, copy_of) if copy_of else ""
     tip = _edit_new(st, fields, target, preferred) if edit else _new_from_fields(fields, target, preferred)
-    path = write_tip(target, tip)
-    shadowed = st.store.get_exact(tip.id)
-    if shadowed is not None and shadowed.path and Path(shadowed.path) != path:
-        report(f"'{tip.id}' now also exists in {shadowed.path}; the library read last wins", kind="note")
+    # Stamped, so that the rotation admits it only from the next day (week) on: a new tip
+    # never changes the tip of a day or week that has already started.
+    path = write_tip(target, tip.with_changes(added=st.today))
+    warn_shadowing(st, tip.id, target)
     err_console().print(f"added {path}", markup=False, highlight=False, soft_wrap=True)
     typer.echo(tip.id)
+
+
+def warn_shadowing(st: State, tip_id: str, target: LibrarySource) -> None:
+    """Say which tip is shown when another library has a tip with the same id."""
+    from tipweek.authoring import shadowing
+
+    st.store.refresh()
+    note = shadowing(tip_id, target, st.store.holders(tip_id), st.sources)
+    if note:
+        report(note, kind="warning")
 
 
 def _fields(
@@ -366,7 +378,7 @@ def rm(
     tip_id: IdArg,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
-    """Remove a tip from your library (bundled tips cannot be removed).
+    """Remove a tip from your library (bundled tips cannot be removed: `tip hide` them).
 
     Asks first in a terminal; elsewhere --yes is required.
 
@@ -381,6 +393,7 @@ def rm(
 
     st = state(ctx)
     tip = find_tip(st.store, tip_id)
+    _refuse_read_only(st, tip)
     if not yes:
         if not interactive():
             raise BadInput(f"not removing '{tip.id}' without confirmation", hint="use --yes")
@@ -393,4 +406,25 @@ def rm(
             raise typer.Exit(ExitCode.FAILURE)
     path = remove_tip(st.sources, tip)
     err_console().print(f"removed {path}", markup=False, highlight=False, soft_wrap=True)
+    st.store.refresh()
+    back = st.store.get_exact(tip.id)
+    if back is not None:
+        report(
+            f"the tip '{tip.id}' from {back.path} is shown again",
+            kind="note",
+            hint=f"`tip hide {tip.id}` retires it",
+        )
     typer.echo(tip.id)
+
+
+def _refuse_read_only(st: State, tip: Tip) -> None:
+    """A bundled (read-only) tip cannot be removed: say so before asking anything."""
+    from tipweek import authoring
+
+    source = authoring.source_of(st.sources, Path(tip.path))
+    if source is None or not source.writable:
+        where = authoring.library_name(source) if source else "a library this command cannot change"
+        raise LibraryError(
+            f"'{tip.id}' is in {where}, which is read-only",
+            hint=f"`tip hide {tip.id}` retires it from every list and delivery",
+        )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -87,6 +87,22 @@ ResendOpt = Annotated[
 ]
 
 
+AllowExcerptOpt = Annotated[
+    bool,
+    typer.Option("--allow-excerpt", help="Send the tip ID even if only its start is known (an excerpt)."),
+]
+
+
+def _refuse_excerpt(tip: Tip) -> NoReturn:
+    """An excerpt is only the start of a tip: it is sent only when asked for by name."""
+    from tipweek.errors import BadInput
+
+    raise BadInput(
+        f"'{tip.id}' is an excerpt: only the start of the tip is known, so it is not sent",
+        hint="complete it (tip import --update with the full post, or tip edit), or use --allow-excerpt",
+    )
+
+
 def _select(
     st: State,
     tip_id: str | None,
@@ -95,8 +111,10 @@ def _select(
     since: str | None,
     until: str | None,
     limit: int | None,
+    allow_excerpt: bool = True,
 ) -> tuple[list[Tip], bool, str]:
-    """The tips to export, whether they form a digest, and the heading above them."""
+    """The tips to export, whether they form a digest, and the heading above them. Only a
+    tip named by its id may be an excerpt, and only when `allow_excerpt`."""
     from tipweek.errors import BadInput, NotFound
     from tipweek.select import tip_for_day, tip_for_week
     from tipweek.store import find_tip
@@ -109,7 +127,8 @@ def _select(
             )
         if date is not None:
             raise BadInput("--date picks the tip of a day or week; a digest uses --since and --until")
-        tips = st.store.tips(st.filters(category, since, until), limit)
+        # A digest is delivered: whole tips only, never excerpts.
+        tips = st.store.tips(st.filters(category, since, until)._replace(whole=True), limit)
         if not tips:
             raise NotFound("no tips match those filters")
         return tips, True, "Tips of the Week"
@@ -120,7 +139,10 @@ def _select(
         return [tip_for_day(st.store, st.date(date)).tip], False, "Tip of the Day"
     if date is not None:
         raise BadInput("--date goes with 'today' or 'week', not with a tip id")
-    return [find_tip(st.store, which)], False, "Tip of the Week"
+    tip = find_tip(st.store, which)
+    if tip.excerpt and not allow_excerpt:
+        _refuse_excerpt(tip)
+    return [tip], False, "Tip of the Week"
 
 
 @command()
@@ -185,6 +207,7 @@ def send(
     dry_run: DryRunOpt = False,
     raw: RawOpt = False,
     force: ResendOpt = False,
+    allow_excerpt: AllowExcerptOpt = False,
     date: DateOpt = None,
     category: CategoryOpt = None,
     since: SinceOpt = None,
@@ -198,6 +221,8 @@ def send(
     password_env, never from a file. Every message sent is logged per recipient: a
     recipient who already has the tip is skipped (say a second --to: only the new one gets
     it), and sending again to people who all have it asks first, or needs --force.
+    Excerpts (only the start of a tip is known) are never picked; sending one by its id
+    needs --allow-excerpt.
 
     **Examples**
 
@@ -213,7 +238,7 @@ def send(
     from tipweek.exporters import ExportOptions
 
     st = state(ctx)
-    tips, digest, label = _select(st, tip_id, date, category, since, until, limit)
+    tips, digest, label = _select(st, tip_id, date, category, since, until, limit, allow_excerpt)
     options = ExportOptions.from_config(
         st.config,
         subject=subject,

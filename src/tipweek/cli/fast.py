@@ -38,7 +38,7 @@ FLAGS = {"--short": "short", "-s": "short", "--json": "json", "-j": "json", "--p
 NEGATIVE = {"--no-pager": "pager"}
 VALUED = {"--date": "date", "-d": "date", "--category": "category", "-c": "category"}
 LIBRARY = ("--library", "-L")
-STAMP_VERSION = "tipweek fast route 1"
+STAMP_VERSION = "tipweek fast route 2"
 #: The environment the full CLI's choice of files depends on (paths, libraries, the clock is not).
 STAMP_ENV = (
     "TIP_CONFIG", "TIP_DATA_DIR", "TIP_CACHE_DIR", "TIP_LIBRARY", "TIP_NO_BUNDLED",
@@ -176,18 +176,35 @@ def config_guess(env: Mapping[str, str]) -> str:
     return os.path.join(base, "tipweek", "config.toml")
 
 
+def file_signature(path: str) -> str:
+    """A file's identity and version (inode, size, modification time), or "none"."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return "none"
+    return f"{st.st_ino}:{st.st_size}:{st.st_mtime_ns}"
+
+
 def write_stamp(
     cache_dir: str,
     env: Mapping[str, str],
     libraries: Sequence[str],
     index_file: str,
     roots: Sequence[tuple[str, str]],
+    hidden: tuple[str, str] = ("", "none"),
 ) -> None:
-    """Called by the full CLI once it has opened the index: remember what it resolved."""
+    """Called by the full CLI once it has opened the index: remember what it resolved, and
+    the hidden list (path, `file_signature`) whose ids the index holds."""
     key = stamp_key(env, libraries, config_guess(env))
-    lines = [STAMP_VERSION, f"index\t{index_file}", *(f"root\t{name}\t{path}" for name, path in roots)]
+    lines = [
+        STAMP_VERSION,
+        f"index\t{index_file}",
+        f"hidden\t{hidden[0]}\t{hidden[1]}",
+        *(f"root\t{name}\t{path}" for name, path in roots),
+    ]
     text = "\n".join(lines) + "\n"
-    if any("\n" in part or "\t" in part for part in (index_file, *(p for r in roots for p in r))):
+    names = (index_file, hidden[0], *(p for r in roots for p in r))
+    if any("\n" in part or "\t" in part for part in names):
         return  # odd names are left to the full CLI
     path = os.path.join(cache_dir, f"fast-{key}.txt")
     try:
@@ -214,9 +231,12 @@ def read_stamp(env: Mapping[str, str], libraries: Sequence[str]) -> tuple[str, l
                 lines = handle.read().splitlines()
         except OSError:
             continue
-        if not lines or lines[0] != STAMP_VERSION or not lines[1].startswith("index\t"):
+        if len(lines) < 3 or lines[0] != STAMP_VERSION or not lines[1].startswith("index\t"):
             break
-        roots = [tuple(line.split("\t")[1:3]) for line in lines[2:] if line.startswith("root\t")]
+        _, hidden, signature = lines[2].split("\t")
+        if file_signature(hidden) != signature:
+            raise Fallback("the hidden list changed: the full CLI brings the index up to date")
+        roots = [tuple(line.split("\t")[1:3]) for line in lines[3:] if line.startswith("root\t")]
         return lines[1].split("\t", 1)[1], [(name, path) for name, path in roots]
     raise Fallback("no stamp for these inputs")
 
@@ -228,8 +248,8 @@ class Row:
     """A tip as read from the index, with what `shapes` needs (a `Tip` would need `dataclasses`)."""
 
     __slots__ = (
-        "author", "body", "categories", "excerpt", "id", "iso_date", "row", "source", "summary",
-        "tags", "takeaway", "title",
+        "author", "body", "categories", "excerpt", "id", "iso_added", "iso_date", "publisher", "row",
+        "source", "summary", "tags", "takeaway", "title",
     )  # fmt: skip
 
     def __init__(self, row: sqlite3.Row) -> None:
@@ -241,6 +261,8 @@ class Row:
         self.categories = _strings(row["categories"])
         self.tags = _strings(row["tags"])
         self.source, self.author, self.excerpt = row["source"], row["author"], bool(row["excerpt"])
+        self.publisher: str = row["publisher"] or ""
+        self.iso_added: str | None = row["added"] or None
         self.summary, _, self.body, _ = unpack(row["z"])
 
 
@@ -260,10 +282,17 @@ def _strings(data: str) -> list[str]:
 class Filters:
     """What `index.where` reads of `store.Filters`."""
 
-    __slots__ = ("category", "since", "until")
+    __slots__ = ("category", "hidden", "since", "until", "whole")
 
-    def __init__(self, category: str | None, since: dt.date | None = None, until: dt.date | None = None):
+    def __init__(
+        self,
+        category: str | None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        whole: bool = False,
+    ):
         self.category, self.since, self.until = category, since, until
+        self.whole, self.hidden = whole, False
 
 
 class LeanStore:
@@ -275,7 +304,7 @@ class LeanStore:
     def dated_between(self, start: dt.date, end: dt.date, category: str | None) -> list[Row]:
         from tipweek.index.where import rows_sql
 
-        sql, args = rows_sql(Filters(category, start, end), "LIMIT ?")  # type: ignore[arg-type]
+        sql, args = rows_sql(Filters(category, start, end, whole=True), "LIMIT ?")  # type: ignore[arg-type]
         return [Row(r) for r in self.db.execute(sql, [*args, -1])]
 
     def eligible_count(self, as_of: dt.date, category: str | None) -> int:
@@ -324,6 +353,8 @@ def open_current(index_file: str, roots: Sequence[tuple[str, str]]) -> sqlite3.C
     db.execute("PRAGMA synchronous = NORMAL")
     found = watch.scan(db, [path for _, path in roots])
     if found:
+        if db.execute("SELECT 1 FROM meta WHERE key = 'aliases' AND value != ''").fetchone():
+            raise Fallback("category aliases apply to new files: the full CLI reads the config")
         from pathlib import Path
 
         from tipweek.index import sync
@@ -331,7 +362,7 @@ def open_current(index_file: str, roots: Sequence[tuple[str, str]]) -> sqlite3.C
 
         sources = [LibrarySource(name, Path(path)) for name, path in roots]
         with schema.writing(db):
-            sync.apply(db, sources, found, _raise)
+            sync.apply(db, sources, found, _raise)  # the hidden list recorded is kept
     if db.execute("SELECT 1 FROM files WHERE problem IS NOT NULL LIMIT 1").fetchone():
         raise Fallback("unreadable tip files: the full CLI warns")
     return db

@@ -11,7 +11,9 @@ import typer
 from tipweek.cli.app import ExitCode, command, report, state
 
 if TYPE_CHECKING:
-    from tipweek.importing import Outcome
+    from tipweek.cli.app import State
+    from tipweek.importing import Action, Inputs, Outcome
+    from tipweek.library import LibrarySource
 
 IntoOpt = Annotated[
     Path | None,
@@ -52,6 +54,14 @@ DryRunOpt = Annotated[
     bool,
     typer.Option("--dry-run", help="Show what would be created, updated and skipped; write nothing."),
 ]
+MapOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--map",
+        metavar="OLD=NEW",
+        help="Import category OLD as NEW (repeatable), on top of the config's [categories] aliases.",
+    ),
+]
 UpdateOpt = Annotated[
     bool,
     typer.Option(
@@ -70,6 +80,7 @@ def import_(
     into: IntoOpt = None,
     fmt: FormatOpt = Format.auto,
     category: ExtraCategoryOpt = None,
+    mapping: MapOpt = None,
     dry_run: DryRunOpt = False,
     update: UpdateOpt = False,
 ) -> None:
@@ -83,7 +94,10 @@ def import_(
     separated by `%` lines). The same post found on several pages is imported once, with all
     its categories. Tips already in the library are never overwritten: they are skipped
     unless `--update` is given, which only adds to them. Importing the same files again
-    changes nothing. Exits with 1 if an input could not be read (the others are imported).
+    changes nothing. Category aliases (the config's [categories] aliases and `--map`) rename
+    categories as they are imported. `--dry-run` also shows how each tip was read: its
+    summary, takeaway and categories. New tips join the rotation from the next day (week)
+    on. Exits with 1 if an input could not be read (the others are imported).
 
     **Examples**
 
@@ -93,19 +107,16 @@ def import_(
         tip import tips.json --into ./team-tips     from tip export -f json
         tip import public/feed.xml --dry-run        the feed tip site build wrote
         tip import quotes.txt -f fortune -c Motivation
+        tip import ~/blog-pages/ --map 'Sports=Sports & Events' --dry-run
     """
     from tipweek import render
     from tipweek.authoring import guard_target
-    from tipweek.importing import apply, plan_import, read_inputs
-    from tipweek.library import check_writable, load
+    from tipweek.importing import apply
+    from tipweek.library import check_writable
 
     st = state(ctx)
     target = guard_target(st.sources, st.writable(into))  # never the bundled library
-    inputs = read_inputs(paths, fmt.value, category or [])
-    for problem in inputs.problems:
-        report(str(problem))
-    existing = load([target]).tips if target.path.is_dir() else ()
-    actions = plan_import(existing, inputs.tips, update)
+    inputs, actions = _plan(st, target, paths, fmt, category or [], mapping or [], update)
     outcomes: list[Outcome] | None = None
     if not dry_run:
         if any(a.writes for a in actions):
@@ -115,5 +126,48 @@ def import_(
             if outcome.error:
                 report(f"{outcome.action.tip.id}: {outcome.error}")
     st.out.print(render.import_table(actions, outcomes, target.path, dry_run=dry_run))
+    if dry_run and inputs.choices:
+        st.out.print(render.import_choices(actions, inputs.choices))
     if inputs.problems or (outcomes and any(o.error for o in outcomes)):
         raise typer.Exit(ExitCode.FAILURE)
+
+
+def _plan(
+    st: State,
+    target: LibrarySource,
+    paths: list[Path],
+    fmt: Format,
+    categories: list[str],
+    mapping: list[str],
+    update: bool,
+) -> tuple[Inputs, list[Action]]:
+    """Read the inputs (aliases applied) and plan what to write; problems and shadowed ids
+    are reported on the way."""
+    from tipweek.categories import Aliases, parse_mapping
+    from tipweek.importing import plan_import, read_inputs
+    from tipweek.library import load
+
+    aliases = st.curation.aliases.merged(Aliases.of(parse_mapping(m) for m in mapping))
+    inputs = read_inputs(paths, fmt.value, categories, aliases)
+    for problem in inputs.problems:
+        report(str(problem))
+    existing = [aliases.tip(t) for t in load([target]).tips] if target.path.is_dir() else []
+    actions = plan_import(existing, inputs.tips, update, added=st.today)
+    _warn_shadowing(st, target, actions)
+    return inputs, actions
+
+
+def _warn_shadowing(st: State, target: LibrarySource, actions: list[Action]) -> None:
+    """One warning per new tip whose id another library has too (at most ten, then a count)."""
+    from tipweek.authoring import shadowing
+
+    notes = [
+        note
+        for action in actions
+        if action.kind == "create"
+        and (note := shadowing(action.tip.id, target, st.store.holders(action.tip.id), st.sources))
+    ]
+    for note in notes[:10]:
+        report(note, kind="warning")
+    if len(notes) > 10:
+        report(f"{len(notes) - 10} more imported tips share an id with another library", kind="warning")

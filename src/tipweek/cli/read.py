@@ -183,10 +183,16 @@ def list_(
     until: UntilOpt = None,
     year: Annotated[int | None, typer.Option("--year", help="Only tips dated in this year.")] = None,
     limit: LimitOpt = None,
+    hidden: Annotated[
+        bool, typer.Option("--hidden", help="List the tips retired with `tip hide` instead.")
+    ] = False,
     as_json: JsonOpt = False,
     pager: PagerOpt = None,
 ) -> None:
     """List tips, newest first.
+
+    Excerpts (only the start of the tip is known, as for teasers imported from a blog) are
+    marked: they can be read and searched, but are never the tip of the day or week.
 
     **Examples**
 
@@ -194,11 +200,12 @@ def list_(
         tip list --category empathy --limit 10
         tip list --since 'June 1, 2026' --until today
         tip list --year 2025 --json
+        tip list --hidden                  the tips you retired with tip hide
     """
     from tipweek import render
 
     st = state(ctx)
-    filters = st.filters(category, since, until, year)
+    filters = st.filters(category, since, until, year)._replace(hidden=hidden)
     tips = st.store.tips(filters, limit)
     if as_json:
         emit_json([t.to_json() for t in tips])
@@ -206,32 +213,74 @@ def list_(
     if not tips:
         from tipweek.errors import NotFound
 
-        raise NotFound("no tips match those filters")
+        filtered = any(v is not None for v in (category, since, until, year))
+        if hidden and not filtered:
+            raise NotFound("no tip is hidden", hint="`tip hide ID` retires a tip")
+        raise NotFound(f"no {'hidden ' if hidden else ''}tips match those filters")
     total = st.store.count(filters)
-    shown = f"{len(tips)} of {total} tips" if total > len(tips) else f"{total} tips"
+    what = "hidden tips" if hidden else "tips"
+    shown = f"{len(tips)} of {total} {what}" if total > len(tips) else f"{total} {what}"
     page(st, render.tips_table(tips, title=shown, today=st.today), pager)
 
 
 @command()
-def categories(ctx: typer.Context, as_json: JsonOpt = False, pager: PagerOpt = None) -> None:
+def categories(
+    ctx: typer.Context,
+    aliases: Annotated[
+        bool,
+        typer.Option("--aliases", help="Show which spellings the config's [categories] aliases map where."),
+    ] = False,
+    as_json: JsonOpt = False,
+    pager: PagerOpt = None,
+) -> None:
     """List the categories and how many tips each has.
 
     Categories match ignoring case and punctuation: 'service-recovery', 'Service Recovery'
-    and 'service recovery' are the same.
+    and 'service recovery' are the same. Other spellings of one category ('Sports' for
+    'Sports & Events') are merged by aliases in the config file's [categories] table.
 
     **Examples**
 
         tip categories
         tip categories --json
+        tip categories --aliases
     """
     from tipweek import render
 
     st = state(ctx)
+    if aliases:
+        _show_aliases(st, as_json=as_json)
+        return
     cats = sorted(st.store.categories(), key=lambda c: c.name.casefold())
     if as_json:
         emit_json([c.to_json() for c in cats])
     else:
         page(st, render.categories_table(cats), pager)
+
+
+def _show_aliases(st: State, *, as_json: bool) -> None:
+    """Each alias with the name it is shown under and whether that category has tips."""
+    from tipweek import render
+    from tipweek.text import category_key
+
+    table = st.curation.aliases
+    counts = {c.key: c.tips for c in st.store.categories()}
+    rows = [
+        (spelling, table.name(spelling), counts.get(category_key(table.name(spelling)), 0))
+        for spelling, _ in table.pairs
+    ]
+    if as_json:
+        emit_json([{"spelling": a, "category": b, "count": n} for a, b, n in rows])
+    elif not rows:
+        from tipweek.cli.app import report
+
+        report(
+            "no category aliases",
+            kind="note",
+            hint='add [categories] aliases = { "Old" = "New" } to the config',
+        )
+    else:
+        st.out.print(render.aliases_table(rows))
 
 
 @command("random")
@@ -391,13 +440,17 @@ def check(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """Check the config file and every tip file, and list each problem as file:line: message.
 
     Exits with 1 if any file has an error (warnings alone exit 0). Tip files must be regular
-    files (a link only to a file inside its library) within the size and shape limits.
+    files (a link only to a file inside its library) within the size and shape limits. Also
+    warns about an excerpt without a summary, a takeaway repeated as the body's last
+    paragraph, a source that is not a link, a category alias that points at no category, and
+    a hidden id that matches no tip.
 
     **Examples**
 
         tip check
         tip check --library ./team-tips     your own folder of tips as well
     """
+    from tipweek import curation
     from tipweek.library import Problem, load
     from tipweek.text import one_line
 
@@ -408,7 +461,12 @@ def check(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         Problem(config_file, None, f"{p.key}: {p.message}" if p.key else p.message) for p in st.config_read[1]
     ]
     loaded = load(st.sources)
-    problems += loaded.problems
+    problems += [
+        *loaded.problems,
+        *(p for tip in loaded.tips for p in curation.tip_problems(tip)),
+        *curation.alias_problems(st.curation.aliases, loaded.tips, config_file),
+        *curation.hidden_problems(st.curation.hidden, loaded.tips, str(st.paths.hidden_list)),
+    ]
     errors = [p for p in problems if p.severity == "error"]
     if as_json:
         emit_json({"tips": len(loaded.tips), "problems": [p.to_json() for p in problems]})

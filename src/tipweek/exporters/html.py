@@ -131,7 +131,7 @@ def _tip_rows(tip: Tip) -> str:
         f"{esc(meta(tip))}</p></td></tr>",
     ]
     if tip.excerpt or not tip.body.strip():
-        body = f'<p style="{STYLES["p"]}">{esc(tip.blurb)}</p>'
+        body = f'<p style="{STYLES["p"]}">{esc(tip.excerpt_text if tip.excerpt else tip.blurb)}</p>'
         if tip.excerpt:
             body += (
                 f'<p style="margin:0 0 16px 0;{FONT}color:{MUTED};font-size:14px;line-height:20px;">'
@@ -162,6 +162,8 @@ def _tip_rows(tip: Tip) -> str:
             if is_web_link(source)
             else esc(source)
         )
+    if tip.publisher:
+        foot.append(esc(f"from {one_line(tip.publisher)}"))
     if tip.author:
         foot.append(esc(f"by {one_line(tip.author)}"))
     if foot:

@@ -129,10 +129,11 @@ def tip_lines(tip: Tip, width: int = WIDTH) -> list[str]:
     if meta(tip):
         lines += wrap(meta(tip), width)
     lines.append("")
-    if tip.excerpt or not tip.body.strip():
+    if tip.excerpt:
+        lines += wrap(one_line(tip.excerpt_text), width)
+        lines += ["", "(Excerpt: only the start of this tip is known.)"]
+    elif not tip.body.strip():
         lines += wrap(one_line(tip.blurb), width)
-        if tip.excerpt:
-            lines += ["", "(Excerpt: only the start of this tip is known.)"]
     else:
         lines += blocks_text(parse(tip.body), width)
     if tip.takeaway:
@@ -142,6 +143,8 @@ def tip_lines(tip: Tip, width: int = WIDTH) -> list[str]:
         foot += wrap(", ".join(one_line(t) for t in tip.tags), width, "Tags: ", "      ")
     if tip.source:
         foot += wrap(one_line(tip.source), width, "Source: ", "        ")
+    if tip.publisher:
+        foot += wrap(one_line(tip.publisher), width, "From: ", "      ")
     if tip.author:
         foot += wrap(one_line(tip.author), width, "By: ", "    ")
     if foot:

@@ -13,10 +13,12 @@ from tipweek.text import unite_categories
 
 @dataclass
 class ImportResult:
-    """The tips read from one input, and what could not be read (line numbers where known)."""
+    """The tips read from one input, what could not be read (line numbers where known), and
+    the choices made in reading each tip, as (title, choice), for `tip import --dry-run`."""
 
     tips: list[Tip] = field(default_factory=list)
     problems: list[tuple[int | None, str]] = field(default_factory=list)
+    choices: list[tuple[str, str]] = field(default_factory=list)
 
 
 class Importer(Protocol):

@@ -85,8 +85,9 @@ def to_tip_data(value: dict[str, Any]) -> dict[str, Any]:
         and summary == derive_summary(body)
     ):
         del data["summary"]
-    if data.get("date") is None:
-        data.pop("date", None)
+    for key in ("date", "added"):
+        if data.get(key) is None:
+            data.pop(key, None)
     return data
 
 

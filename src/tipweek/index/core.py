@@ -14,7 +14,7 @@ from tipweek.index.search import SearchHit
 from tipweek.index.sync import Progress
 from tipweek.library import LibrarySource, Problem
 from tipweek.model import Tip
-from tipweek.store import Category, Filters
+from tipweek.store import Category, Curation, Filters
 
 if TYPE_CHECKING:
     from tipweek.understand.plan import Plan
@@ -26,9 +26,12 @@ class Index:
     """A `Store` backed by SQLite; construct with `open_store`, and close when done (it is
     a context manager)."""
 
-    def __init__(self, db: sqlite3.Connection, sources: Sequence[LibrarySource]) -> None:
+    def __init__(
+        self, db: sqlite3.Connection, sources: Sequence[LibrarySource], curation: Curation = Curation()
+    ) -> None:
         self.db = db
         self.sources = list(sources)
+        self.curation = curation
         self._problems: list[Problem] | None = None
 
     def close(self) -> None:
@@ -47,14 +50,14 @@ class Index:
 
     def refresh(self, *, full: bool = False, progress: Progress | None = None) -> int:
         """Bring the index up to date with the files; returns how many files changed."""
-        changed = sync.refresh(self.db, self.sources, full=full, progress=progress)
+        changed = sync.refresh(self.db, self.sources, full=full, progress=progress, curation=self.curation)
         if changed:
             self._problems = None
         return changed
 
     def rebuild(self, *, progress: Progress | None = None) -> int:
         """Start afresh from the tip files (what `tip reindex` does); returns how many were read."""
-        read = sync.rebuild(self.db, self.sources, progress=progress)
+        read = sync.rebuild(self.db, self.sources, progress=progress, curation=self.curation)
         self._problems = None
         return read
 
@@ -76,7 +79,7 @@ class Index:
         return queries.categories(self.db)
 
     def dated_between(self, start: dt.date, end: dt.date, category: str | None) -> list[Tip]:
-        return self.tips(Filters(category, start, end))
+        return self.tips(Filters(category, start, end, whole=True))
 
     def eligible_count(self, as_of: dt.date, category: str | None) -> int:
         return queries.count(self.db, Filters(category), eligible_on=as_of)
@@ -92,6 +95,18 @@ class Index:
 
     def get_exact(self, tip_id: str) -> Tip | None:
         return queries.get_exact(self.db, tip_id)
+
+    def hidden_ids(self) -> frozenset[str]:
+        return queries.hidden_ids(self.db)
+
+    def holders(self, tip_id: str) -> list[tuple[LibrarySource, str]]:
+        """Every library holding a tip with this id, and the file, in reading order (the last
+        one wins)."""
+        return [
+            (self.sources[layer], path)
+            for layer, path in queries.holders(self.db, tip_id)
+            if layer < len(self.sources)
+        ]
 
     def blocks(self, tip: Tip) -> list[Any] | None:
         return queries.blocks(self.db, tip)
@@ -143,7 +158,12 @@ def _locked(error: sqlite3.Error) -> bool:
 
 
 def open_index(
-    path: Path, sources: Sequence[LibrarySource], *, warn: Warn, busy_ms: int = schema.BUSY_MS
+    path: Path,
+    sources: Sequence[LibrarySource],
+    *,
+    warn: Warn,
+    busy_ms: int = schema.BUSY_MS,
+    curation: Curation = Curation(),
 ) -> Index:
     """Open (creating, upgrading or replacing a damaged file as needed) the index at `path`."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -151,7 +171,7 @@ def open_index(
         db = schema.connect(path, busy_ms)
         try:
             _prepare(db, warn)
-            return Index(db, sources)
+            return Index(db, sources, curation)
         except sqlite3.DatabaseError as error:
             db.close()
             if attempt or _locked(error):
@@ -175,9 +195,10 @@ def _open_current(
     progress: Progress | None,
     rebuild: bool,
     busy_ms: int = schema.BUSY_MS,
+    curation: Curation = Curation(),
 ) -> Index:
     """The index at `path`, brought up to date; one damaged while reading is replaced."""
-    index = open_index(path, sources, warn=warn, busy_ms=busy_ms)
+    index = open_index(path, sources, warn=warn, busy_ms=busy_ms, curation=curation)
     try:
         if rebuild:
             index.rebuild(progress=progress)
@@ -190,7 +211,7 @@ def _open_current(
             raise
         warn(f"the search index was damaged ({error}); rebuilding it")
     schema.remove_files(path)
-    index = open_index(path, sources, warn=warn, busy_ms=busy_ms)
+    index = open_index(path, sources, warn=warn, busy_ms=busy_ms, curation=curation)
     try:
         index.refresh(progress=progress, full=True)
     except BaseException:
@@ -207,13 +228,15 @@ def open_store(
     progress: Progress | None = None,
     rebuild: bool = False,
     lock_wait: float = schema.BUSY_MS / 1000,
+    curation: Curation = Curation(),
 ) -> Index:
     """The index over `sources`, brought up to date (or rebuilt); or the files read into
     memory when the cache folder cannot be used (read-only, full), or when another process
     holds the index's write lock for longer than `lock_wait` seconds."""
     busy_ms = int(lock_wait * 1000)
     try:
-        return _open_current(index_path(cache_dir, sources), sources, warn, progress, rebuild, busy_ms)
+        path = index_path(cache_dir, sources)
+        return _open_current(path, sources, warn, progress, rebuild, busy_ms, curation)
     except (sqlite3.Error, OSError) as error:
         if isinstance(error, sqlite3.Error) and _locked(error):
             warn(
@@ -222,13 +245,15 @@ def open_store(
             )
         else:
             warn(f"cannot use the search index in {cache_dir} ({error}); reading the tip files directly")
-        return memory_index(sources, progress=progress)
+        return memory_index(sources, progress=progress, curation=curation)
 
 
-def memory_index(sources: Sequence[LibrarySource], *, progress: Progress | None = None) -> Index:
+def memory_index(
+    sources: Sequence[LibrarySource], *, progress: Progress | None = None, curation: Curation = Curation()
+) -> Index:
     """An index held in memory for this one command."""
     db = schema.connect(":memory:")
     schema.create(db)
-    index = Index(db, sources)
+    index = Index(db, sources, curation)
     index.refresh(progress=progress, full=True)
     return index

@@ -34,6 +34,8 @@ def row_to_tip(row: sqlite3.Row) -> Tip:
         source=row["source"],
         author=row["author"],
         excerpt=bool(row["excerpt"]),
+        publisher=row["publisher"] or "",
+        added=dt.date.fromisoformat(row["added"]) if row["added"] else None,
         path=row["path"],
     )
 
@@ -84,6 +86,22 @@ def ids_with_prefix(db: sqlite3.Connection, prefix: str, limit: int) -> list[str
         for r in db.execute(
             "SELECT id FROM tips WHERE +visible = 1 AND id >= ? AND id < ? ORDER BY id LIMIT ?",
             (prefix, prefix + "\U0010ffff", limit),
+        )
+    ]
+
+
+def hidden_ids(db: sqlite3.Connection) -> frozenset[str]:
+    return frozenset(r["id"] for r in db.execute("SELECT id FROM hidden"))
+
+
+def holders(db: sqlite3.Connection, tip_id: str) -> list[tuple[int, str]]:
+    """Every (layer, path) holding a tip with this id, in reading order (the last one wins)."""
+    return [
+        (r["layer"], r["path"])
+        for r in db.execute(
+            "SELECT t.layer, f.path FROM tips t JOIN files f ON f.rowid = t.rowid WHERE t.id = ? "
+            "ORDER BY t.layer, f.path DESC",
+            (tip_id,),
         )
     ]
 

@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # the fast route opens the index with this module: no pathlib
     from collections.abc import Iterator
     from pathlib import Path
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 BUSY_MS = 1_000  # how long to wait for another process's write lock (config: index.lock_wait)
 
 DDL = """
@@ -31,19 +31,26 @@ CREATE INDEX files_dir ON files(dir);
 CREATE INDEX files_problems ON files(path) WHERE problem IS NOT NULL;
 -- One row per readable tip file, with the file's rowid. Narrow (what lists show), so that
 -- ranking and filtering thousands of tips stays fast; the long text is compressed in `texts`.
+-- `visible`: 1 shown (the winner of its id), 2 the winner but hidden (`tip hide`), 0 replaced
+-- by a tip with the same id in a later library. `excerpt` and `added` ('' when unknown) decide
+-- what may be delivered; the order indexes carry both, so the rotation counts in them alone.
 CREATE TABLE tips(
     rowid INTEGER PRIMARY KEY, id TEXT NOT NULL, layer INTEGER NOT NULL,
     visible INTEGER NOT NULL DEFAULT 0, ord TEXT NOT NULL, title TEXT, date TEXT, categories TEXT,
-    takeaway TEXT, tags TEXT, source TEXT, author TEXT, excerpt INTEGER);
+    takeaway TEXT, tags TEXT, source TEXT, author TEXT, excerpt INTEGER NOT NULL,
+    publisher TEXT, added TEXT NOT NULL);
 -- summary, blurb, body and tag text, compressed (see `pack`): the text is stored once.
 CREATE TABLE texts(rowid INTEGER PRIMARY KEY, z BLOB NOT NULL);
 CREATE TABLE blocks(rowid INTEGER PRIMARY KEY, parsed TEXT NOT NULL);
 CREATE INDEX tips_id ON tips(id, layer);
-CREATE INDEX tips_order ON tips(visible, ord);
+CREATE INDEX tips_order ON tips(visible, ord, excerpt, added);
 CREATE TABLE tip_categories(tip INTEGER NOT NULL, key TEXT NOT NULL, name TEXT NOT NULL,
-                            visible INTEGER NOT NULL DEFAULT 0, ord TEXT NOT NULL);
--- Covering: a category's n-th tip is found in the index alone.
-CREATE INDEX tip_categories_order ON tip_categories(key, visible, ord, tip);
+                            visible INTEGER NOT NULL DEFAULT 0, ord TEXT NOT NULL,
+                            excerpt INTEGER NOT NULL, added TEXT NOT NULL);
+-- Covering: a category's n-th deliverable tip is found in the index alone.
+CREATE INDEX tip_categories_order ON tip_categories(key, visible, ord, excerpt, added, tip);
+-- The ids `tip hide` retired, as last read from the user's hidden list.
+CREATE TABLE hidden(id TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE INDEX tip_categories_tip ON tip_categories(tip);
 CREATE TABLE category_counts(key TEXT NOT NULL, name TEXT NOT NULL, count INTEGER NOT NULL,
                              PRIMARY KEY (key, name)) WITHOUT ROWID;
@@ -65,12 +72,14 @@ CREATE TRIGGER tips_bd BEFORE DELETE ON tips BEGIN
     DELETE FROM blocks WHERE rowid = old.rowid;
     DELETE FROM tip_categories WHERE tip = old.rowid;
 END;
-CREATE TRIGGER counts_au AFTER UPDATE OF visible ON tip_categories WHEN old.visible != new.visible BEGIN
+-- Counts are of shown tips only (visible = 1): hidden ones leave `tip categories` too.
+CREATE TRIGGER counts_au AFTER UPDATE OF visible ON tip_categories
+    WHEN (old.visible = 1) != (new.visible = 1) BEGIN
     INSERT INTO category_counts(key, name, count)
-        VALUES (new.key, new.name, CASE WHEN new.visible THEN 1 ELSE -1 END)
+        VALUES (new.key, new.name, CASE WHEN new.visible = 1 THEN 1 ELSE -1 END)
         ON CONFLICT (key, name) DO UPDATE SET count = count + excluded.count;
 END;
-CREATE TRIGGER counts_ad AFTER DELETE ON tip_categories WHEN old.visible BEGIN
+CREATE TRIGGER counts_ad AFTER DELETE ON tip_categories WHEN old.visible = 1 BEGIN
     UPDATE category_counts SET count = count - 1 WHERE key = old.key AND name = old.name;
 END;
 """

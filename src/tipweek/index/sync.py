@@ -19,13 +19,17 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from tipweek.categories import Aliases
 from tipweek.errors import TipFileError
 from tipweek.fsutil import list_visible
 from tipweek.index import watch
+from tipweek.index.queries import hidden_ids
 from tipweek.index.schema import FTS_TRIGGERS, pack, reset, statements, writing
+from tipweek.index.where import HIDDEN, SHOWN
 from tipweek.library import LibrarySource, read_tip_stat, tip_files
 from tipweek.model import Tip
 from tipweek.order import order_key
+from tipweek.store import Curation
 from tipweek.text import category_key, clean
 
 BULK = 1000  # files to read at once from which a first build bulk-loads and parses in parallel
@@ -62,24 +66,51 @@ def refresh(
     *,
     full: bool = False,
     progress: Progress | None = None,
+    curation: Curation = Curation(),
 ) -> int:
-    """Bring the index up to date with the files; returns how many files were re-read or forgotten."""
+    """Bring the index up to date with the files and the user's curation; returns how many
+    files were re-read or forgotten. New category aliases rebuild the index (they change the
+    categories stored for every tip); a new hidden list only changes which tips are shown."""
+    if aliases_in(db) != curation.aliases.fingerprint:
+        return rebuild(db, sources, progress=progress, curation=curation)
     found = watch.scan(db, [str(s.path) for s in sources], full=full)
-    if not found:
+    if not found and hidden_ids(db) == curation.hidden:
         return 0
     with writing(db):
         # Another process may have applied the same changes meanwhile: every step is idempotent.
-        return apply(db, sources, found, progress)
+        return apply(db, sources, found, progress, curation)
 
 
 def rebuild(
-    db: sqlite3.Connection, sources: Sequence[LibrarySource], *, progress: Progress | None = None
+    db: sqlite3.Connection,
+    sources: Sequence[LibrarySource],
+    *,
+    progress: Progress | None = None,
+    curation: Curation = Curation(),
 ) -> int:
     """Empty the index and read every file again, in one transaction: until it commits, other
     commands keep reading the old index."""
     with writing(db):
         reset(db)
-        return apply(db, sources, watch.scan(db, [str(s.path) for s in sources], full=True), progress)
+        db.execute("INSERT INTO meta(key, value) VALUES ('aliases', ?)", (curation.aliases.fingerprint,))
+        found = watch.scan(db, [str(s.path) for s in sources], full=True)
+        return apply(db, sources, found, progress, curation)
+
+
+def aliases_in(db: sqlite3.Connection) -> str:
+    """The fingerprint of the category aliases the index was built with ("" for none)."""
+    row = db.execute("SELECT value FROM meta WHERE key = 'aliases'").fetchone()
+    return str(row["value"]) if row else ""
+
+
+def _store_hidden(db: sqlite3.Connection, hidden: frozenset[str] | None) -> set[str]:
+    """Record the hidden list (None keeps the one recorded); returns the ids whose state changed."""
+    before = hidden_ids(db)
+    if hidden is None:
+        return set()
+    db.executemany("DELETE FROM hidden WHERE id = ?", [(i,) for i in before - hidden])
+    db.executemany("INSERT OR IGNORE INTO hidden(id) VALUES (?)", [(i,) for i in hidden - before])
+    return set(before ^ hidden)
 
 
 # -- what changed -----------------------------------------------------------------------
@@ -119,20 +150,27 @@ def _diff(db: sqlite3.Connection, sources: Sequence[LibrarySource], found: watch
 
 
 def apply(
-    db: sqlite3.Connection, sources: Sequence[LibrarySource], found: watch.Found, progress: Progress | None
+    db: sqlite3.Connection,
+    sources: Sequence[LibrarySource],
+    found: watch.Found,
+    progress: Progress | None,
+    curation: Curation | None = None,
 ) -> int:
-    """Write what `found` says changed into the index, inside the caller's write transaction;
-    returns how many files were read or forgotten."""
+    """Write what `found` says changed (and the hidden list) into the index, inside the
+    caller's write transaction; returns how many files were read or forgotten. Without
+    `curation` (the fast route), the hidden list recorded is kept and no aliases apply: the
+    caller has checked the index was built without any."""
     changes = _diff(db, sources, found)
     bulk = len(changes.read) >= BULK and not db.execute("SELECT 1 FROM tips LIMIT 1").fetchone()
     if bulk:
         # A first build: fill the tables, and both full-text indexes a batch at a time.
         db.execute("DROP TRIGGER fts_ai")
         db.execute("DROP TRIGGER fts_ad")
-    touched: set[str] = set()
+    touched = _store_hidden(db, curation.hidden if curation else None)
+    aliases = curation.aliases if curation else Aliases()
     for path in changes.gone:
         touched |= _forget(db, path)
-    _read_and_store(db, changes.read, [str(s.path) for s in sources], bulk, progress, touched)
+    _read_and_store(db, changes.read, [str(s.path) for s in sources], bulk, progress, touched, aliases)
     if bulk:
         for statement in statements(FTS_TRIGGERS):
             db.execute(statement)
@@ -149,9 +187,11 @@ def _read_and_store(
     bulk: bool,
     progress: Progress | None,
     touched: set[str],
+    aliases: Aliases,
 ) -> None:
-    """Read the queued files a chunk at a time and store each (adding the ids whose winner may
-    change to `touched`); a first build fills the full-text indexes chunk by chunk too."""
+    """Read the queued files a chunk at a time and store each, its categories under their
+    alias targets (adding the ids whose winner may change to `touched`); a first build fills
+    the full-text indexes chunk by chunk too."""
     done = 0
     report = progress if progress is not None and len(queue) >= PROGRESS_THRESHOLD else None
     if report:
@@ -164,7 +204,7 @@ def _read_and_store(
             rowid = _store_file(db, queued, parsed)
             first = first or rowid
             if parsed.tip is not None:
-                _insert(db, parsed.tip, queued.layer, rowid)
+                _insert(db, aliases.tip(parsed.tip), queued.layer, rowid)
                 touched.add(parsed.tip.id)
         if bulk and first is not None:
             _fill_fts(db, first)
@@ -205,9 +245,10 @@ def _forget(db: sqlite3.Connection, path: str) -> set[str]:
 
 def _insert(db: sqlite3.Connection, tip: Tip, layer: int, rowid: int) -> None:
     order = order_key(tip)
+    added = tip.added.isoformat() if tip.added else ""
     db.execute(
         "INSERT INTO tips(rowid, id, layer, ord, title, date, categories, takeaway, tags, source, author, "
-        f"excerpt) VALUES ({', '.join('?' * 12)})",
+        f"excerpt, publisher, added) VALUES ({', '.join('?' * 14)})",
         (
             rowid,
             tip.id,
@@ -221,18 +262,22 @@ def _insert(db: sqlite3.Connection, tip: Tip, layer: int, rowid: int) -> None:
             tip.source,
             tip.author,
             int(tip.excerpt),
+            tip.publisher,
+            added,
         ),
     )
     text = (tip.summary, clean(tip.blurb), tip.body, ", ".join(tip.tags))
     db.execute("INSERT INTO texts(rowid, z) VALUES (?, ?)", (rowid, pack(text)))
     db.executemany(
-        "INSERT INTO tip_categories(tip, key, name, ord) VALUES (?, ?, ?, ?)",
-        [(rowid, category_key(c), c, order) for c in tip.categories],
+        "INSERT INTO tip_categories(tip, key, name, ord, excerpt, added) VALUES (?, ?, ?, ?, ?, ?)",
+        [(rowid, category_key(c), c, order, int(tip.excerpt), added) for c in tip.categories],
     )
 
 
 def _update_visibility(db: sqlite3.Connection, ids: Iterable[str]) -> None:
-    """Of the tips sharing an id, only the one in the highest layer (first path) is shown."""
+    """Of the tips sharing an id, only the one in the highest layer (first path) is shown, or
+    marked hidden when the id is on the hidden list."""
+    hidden = hidden_ids(db)
     for tip_id in ids:
         winner = db.execute(
             "SELECT t.rowid FROM tips t JOIN files f ON f.rowid = t.rowid WHERE t.id = ? "
@@ -240,16 +285,19 @@ def _update_visibility(db: sqlite3.Connection, ids: Iterable[str]) -> None:
             (tip_id,),
         ).fetchone()
         rowid = winner[0] if winner else 0
+        state = HIDDEN if tip_id in hidden else SHOWN
         db.execute(
-            "UPDATE tips SET visible = (rowid = ?) WHERE id = ? AND visible != (rowid = ?)",
-            (rowid, tip_id, rowid),
+            "UPDATE tips SET visible = CASE WHEN rowid = ? THEN ? ELSE 0 END "
+            "WHERE id = ? AND visible != CASE WHEN rowid = ? THEN ? ELSE 0 END",
+            (rowid, state, tip_id, rowid, state),
         )
 
 
 def _show_winners(db: sqlite3.Connection) -> None:
     """`_update_visibility` for every id at once, after a first build."""
     db.execute(
-        "UPDATE tips SET visible = 1 WHERE rowid IN (SELECT rowid FROM (SELECT t.rowid, row_number() "
+        f"UPDATE tips SET visible = CASE WHEN id IN (SELECT id FROM hidden) THEN {HIDDEN} ELSE {SHOWN} END "
+        "WHERE rowid IN (SELECT rowid FROM (SELECT t.rowid, row_number() "
         "OVER (PARTITION BY t.id ORDER BY t.layer DESC, f.path) AS n FROM tips t "
         "JOIN files f ON f.rowid = t.rowid) WHERE n = 1)"
     )

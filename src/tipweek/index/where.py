@@ -21,8 +21,9 @@ if TYPE_CHECKING:
 #: joins them). `queries.row_to_tip` and the fast route read rows by these names.
 COLUMNS = (
     "t.id, t.title, t.date, t.categories, t.takeaway, t.tags, t.source, t.author, t.excerpt, "
-    "f.path AS path, x.z AS z"
+    "t.publisher, t.added, f.path AS path, x.z AS z"
 )
+SHOWN, HIDDEN = 1, 2  # values of `tips.visible`; 0: replaced by a tip with the same id
 TEXT = "JOIN files f ON f.rowid = t.rowid JOIN texts x ON x.rowid = t.rowid"
 
 
@@ -37,17 +38,22 @@ def tables_for(filters: Filters) -> tuple[str, str]:
 def where_for(
     filters: Filters, *, on: str = "t", eligible_on: dt.date | None = None, exclude: str | None = None
 ) -> tuple[str, list[Any]]:
-    """The WHERE condition and its arguments for the shown tips passing `filters`.
+    """The WHERE condition and its arguments for the shown tips passing `filters`: the one
+    place that decides what every list, count, search and pick may see.
 
     `on` is the alias of the rows read: `c` (a category's rows, see `tables_for`) or `t`.
-    Date ranges become ranges of the order key, so every list is read in index order."""
+    Date ranges become ranges of the order key, so every list is read in index order.
+    `filters.hidden` reads the hidden tips instead; `filters.whole` leaves excerpts out; and
+    `eligible_on` keeps what the rotation may deliver in a period starting that day (see
+    `store.deliverable_on`): whole tips, dated by then, added before then."""
+    state = HIDDEN if filters.hidden else SHOWN
     if on == "c":
-        sql, args = "c.key = ? AND c.visible = 1", [filters.category]
+        sql, args = "c.key = ? AND c.visible = ?", [filters.category, state]
     else:
-        sql, args = "t.visible = 1", []
+        sql, args = "t.visible = ?", [state]
         if filters.category:
-            sql += " AND t.rowid IN (SELECT tip FROM tip_categories WHERE key = ? AND visible = 1)"
-            args.append(filters.category)
+            sql += " AND t.rowid IN (SELECT tip FROM tip_categories WHERE key = ? AND visible = ?)"
+            args += [filters.category, state]
     # One range of the order key: its lower bound, and one upper bound (the start of the
     # undated keys, '1', when there is no `since`), so the index is read from one end.
     if filters.until:
@@ -61,6 +67,11 @@ def where_for(
     if eligible_on:
         sql += f" AND {on}.ord >= ?"
         args.append(newest_bound(eligible_on))
+    if filters.whole or eligible_on:
+        sql += f" AND {on}.excerpt = 0"
+    if eligible_on:
+        sql += f" AND {on}.added < ?"
+        args.append(eligible_on.isoformat())
     if exclude:
         sql += " AND t.id != ?"
         args.append(exclude)
