@@ -401,7 +401,6 @@ def test_channels_are_read_from_the_config(tmp_path) -> None:
             "channels.team.kind: must be one of slack, teams, discord, mattermost, google-chat",
         ),
         ('kind = "slack"', "channels.team.url_env: is required: the name of the environment variable"),
-        ('kind = "slack"\nurl_env = "X"\ncolour = "red"', "channels.team.colour: unknown key"),
         (
             'kind = "slack"\nurl_env = "X"\ntimeout = 0',
             "channels.team.timeout: must be a number of seconds from 1",

@@ -126,6 +126,19 @@ def test_an_in_place_edit_reaches_the_fast_route(sample: Library, capsys: pytest
     assert capsys.readouterr().out == "Explain the Wait — Tell people how long, and why.\n"
 
 
+def test_a_config_that_warns_keeps_the_full_route(
+    sample: Library, isolated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An unknown table is a warning every time, so the fast route (which reads no config)
+    must not answer for it."""
+    isolated.mkdir(parents=True, exist_ok=True)
+    (isolated / "config.toml").write_text('[smpt]\nhost = "mail.example.org"\n', encoding="utf-8")
+    both(["today", "--short"], capsys)
+    (_, err, code), answered = both(["today", "--short"], capsys)
+    assert not answered and code == 0
+    assert "smpt: unknown table, left out (did you mean [smtp]?)" in err
+
+
 def test_no_stamp_means_the_full_route(sample: Library) -> None:
     assert fast.run(["today", "--short"]) is None  # nothing ran before: the full CLI resolves first
 

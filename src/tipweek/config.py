@@ -269,11 +269,26 @@ def _pattern(key: str, table: Mapping[str, Any]) -> str | None:
 class ConfigProblem(NamedTuple):
     key: str
     message: str
+    severity: str = "error"  # "warning": an unknown key or table, which is left out
 
 
 def _is_table(key: str) -> bool:
     depth = key.count(".") + 1
     return any(_matches(".".join(p.split(".")[:depth]), key) for p in SCHEMA if p.count(".") >= depth)
+
+
+def _tables() -> list[str]:
+    """The tables the file may have: `export`, `smtp`, … and `channels`."""
+    return list(dict.fromkeys(k.split(".")[0] for k in SCHEMA if "." in k))
+
+
+def _close_table(key: str) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(key, _tables(), n=1, cutoff=0.5)
+    if close:
+        return f"did you mean [{close[0]}]?"
+    return "known tables: " + ", ".join(f"[{t}]" for t in _tables())
 
 
 def _close_keys(key: str) -> str:
@@ -331,8 +346,10 @@ def validate(data: Mapping[str, Any], prefix: str = "") -> tuple[dict[str, Any],
             inner, found = validate(value, f"{key}.")
             values.update(inner)
             problems += found or _required(f"{key}.", inner)
+        elif isinstance(value, dict) and "." not in key:
+            problems.append(ConfigProblem(key, f"unknown table, left out ({_close_table(key)})", "warning"))
         else:
-            problems.append(ConfigProblem(key, f"unknown key ({_close_keys(key)})"))
+            problems.append(ConfigProblem(key, f"unknown key, left out ({_close_keys(key)})", "warning"))
     return values, problems
 
 
@@ -390,6 +407,7 @@ class Config(NamedTuple):
 
     values: Mapping[str, Any] = DEFAULTS
     path: Path | None = None
+    given: frozenset[str] = frozenset()  # the keys the file itself sets (the rest are defaults)
 
     def get(self, key: str) -> Any:
         """A setting by its `table.key` name (a key missing from `SCHEMA` is a bug: KeyError)."""
@@ -485,7 +503,17 @@ def read_config(path: Path) -> tuple[Config, list[ConfigProblem]]:
     except (tomllib.TOMLDecodeError, RecursionError) as exc:
         return Config(), [ConfigProblem("", f"invalid TOML: {exc}")]
     values, problems = validate(parsed)
-    return Config(values, path), problems
+    given = frozenset(k for k in _flat_keys(parsed) if k in values)
+    return Config(values, path, given), problems
+
+
+def _flat_keys(data: Mapping[str, Any], prefix: str = "") -> list[str]:
+    """Every `table.key` a parsed file sets."""
+    keys = []
+    for name, value in data.items():
+        key = f"{prefix}{name}"
+        keys += _flat_keys(value, f"{key}.") if isinstance(value, dict) else [key]
+    return keys
 
 
 def describe(path: Path, problem: ConfigProblem) -> str:
@@ -494,13 +522,15 @@ def describe(path: Path, problem: ConfigProblem) -> str:
 
 def config_error(path: Path, problems: list[ConfigProblem]) -> ConfigError:
     """The one line every command prints for a config that breaks the schema."""
-    more = f"`tip check` lists all {len(problems)} problems" if len(problems) > 1 else ""
-    return ConfigError(describe(path, problems[0]), hint=more)
+    errors = [p for p in problems if p.severity == "error"]
+    more = f"`tip check` lists all {len(errors)} problems" if len(errors) > 1 else ""
+    return ConfigError(describe(path, errors[0]), hint=more)
 
 
 def load_config(path: Path) -> Config:
-    """Read and check the config file; the first problem is a `ConfigError`."""
+    """Read and check the config file; the first error is a `ConfigError` (unknown keys and
+    tables are only left out: the CLI warns about them)."""
     config, problems = read_config(path)
-    if problems:
+    if any(p.severity == "error" for p in problems):
         raise config_error(path, problems)
     return config

@@ -51,8 +51,6 @@ BAD = [
     ('libraries = [""]', "libraries", f"{FOLDERS}, not a list"),
     ('bundled = "no"', "bundled", 'must be true or false, not "no"'),
     ("export = 5", "export", "must be a table ([export]), not 5"),
-    ('[smtp]\nhots = "x"', "smtp.hots", "unknown key (did you mean smtp.host?)"),
-    ('colour = "red"', "colour", "unknown key (known keys in the top level: libraries, "),
     ('[smtp]\npassword = "x"', "smtp.password", "never store the SMTP password in the config"),
     (
         '[channels.team]\nkind = "slack"\nurl = "https://x.invalid/h"',
@@ -81,6 +79,32 @@ def test_bad_value_is_one_line_naming_file_key_and_allowed_values(
     assert result.stderr.startswith(f"error: {path}: {key}: {message}"), result.stderr
     assert result.stderr.count("\n") == 1
     assert "unexpected" not in result.stderr
+
+
+UNKNOWN = [
+    ('[smpt]\nhost = "x"', "smpt", "unknown table, left out (did you mean [smtp]?)"),
+    ('[exprot]\nto = ["a@example.org"]', "exprot", "unknown table, left out (did you mean [export]?)"),
+    ("[zzz]\na = 1", "zzz", "unknown table, left out (known tables: [export], [smtp], [site]"),
+    ('[smtp]\nhots = "x"', "smtp.hots", "unknown key, left out (did you mean smtp.host?)"),
+    ('colour = "red"', "colour", "unknown key, left out (known keys in the top level: libraries, "),
+    ('[channels.team]\nkind = "slack"\nurl_env = "X"\ncolour = 1', "channels.team.colour", "unknown key"),
+]
+
+
+@pytest.mark.parametrize(("text", "key", "message"), UNKNOWN, ids=[k for _, k, _ in UNKNOWN])
+def test_unknown_keys_and_tables_warn_with_the_closest_name(
+    sample: Library, run: Run, isolated: Path, text: str, key: str, message: str
+) -> None:
+    """A typo is never silently ignored, and never stops `tip week` in a login script."""
+    path = write_config(isolated, text + "\n")
+    for _ in range(2):  # the second run too: the fast route never answers without the warning
+        result = run("week", "--short")
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout.startswith("Explain the Wait")
+        assert result.stderr.startswith(f"warning: {path}: {key}: {message}"), result.stderr
+    check = run("check")
+    assert f"{path}: warning: {key}: {message}" in check.stdout
+    assert check.exit_code == 0
 
 
 @pytest.mark.parametrize(

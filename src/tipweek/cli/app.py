@@ -259,11 +259,14 @@ class State:
     @cached_property
     def config(self) -> Config:
         """The validated config; one that breaks the schema stops the command in one line."""
-        from tipweek.config import config_error
+        from tipweek.config import config_error, describe
 
         config, problems = self.config_read
-        if problems and self.strict_config:
-            raise config_error(self.paths.config_file, problems)
+        if self.strict_config:
+            if any(p.severity == "error" for p in problems):
+                raise config_error(self.paths.config_file, problems)
+            for problem in problems:  # unknown keys and tables: left out, with the closest name
+                report(describe(self.paths.config_file, problem), kind="warning")
         return config
 
     @cached_property
@@ -343,6 +346,8 @@ class State:
         from tipweek.index import index_path
 
         real = str(self.paths.cache_dir)
+        if self.config_read[1]:
+            return  # the config warns: the fast route never answers without the warning
         if store.db.execute("PRAGMA database_list").fetchone()["file"] == "":
             return  # read into memory: the cache folder cannot be used
         if fast.config_guess(self.env) != str(self.paths.config_file) or real not in fast.stamp_dirs(

@@ -458,7 +458,8 @@ def check(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     st.strict_config = False
     config_file = str(st.paths.config_file)
     problems = [
-        Problem(config_file, None, f"{p.key}: {p.message}" if p.key else p.message) for p in st.config_read[1]
+        Problem(config_file, None, f"{p.key}: {p.message}" if p.key else p.message, p.severity)
+        for p in st.config_read[1]
     ]
     loaded = load(st.sources)
     problems += [
