@@ -186,7 +186,7 @@ def test_refused_connection_is_one_line(sample, run, isolated: Path) -> None:
     assert result.stdout == ""
     assert result.stderr == (
         f"error: cannot connect to SMTP server 127.0.0.1:{port}: connection refused "
-        "(check smtp.host and smtp.port in the config)\n"
+        f"(check smtp.host and smtp.port in {isolated / 'config.toml'})\n"
     )
     assert log_lines(isolated) == []
 
@@ -422,7 +422,9 @@ def test_bad_addresses_never_connect(
 def test_no_recipients_is_bad_input(sample, run, isolated: Path) -> None:
     result = run("send")
     assert result.exit_code == 2
-    assert result.stderr == "error: no recipients (give --to, or set [export] to in the config)\n"
+    assert result.stderr == (
+        f"error: no recipients (give --to, or set [export] to in {isolated / 'config.toml'})\n"
+    )
 
 
 # --- the library ---------------------------------------------------------------------------

@@ -46,6 +46,12 @@ class Paths(NamedTuple):
         return self.data_dir / "hidden.toml"
 
 
+def path_origins(env: Mapping[str, str] = os.environ) -> dict[str, str]:
+    """Where each of `Paths` comes from: the TIP_* variable that moved it, or the platform."""
+    named = {"config_file": "TIP_CONFIG", "data_dir": "TIP_DATA_DIR", "cache_dir": "TIP_CACHE_DIR"}
+    return {field: variable if env.get(variable) else "platform default" for field, variable in named.items()}
+
+
 def user_paths(env: Mapping[str, str] = os.environ) -> Paths:
     """The platform's config, data and cache locations, unless overridden by TIP_* variables."""
 
@@ -473,6 +479,33 @@ class Config(NamedTuple):
     def aliases(self) -> tuple[tuple[str, str], ...]:
         """`[categories] aliases`: (spelling, the category name shown), in the file's order."""
         return tuple(self.get("categories.aliases").items())
+
+
+#: Keys that name an environment variable holding a secret: `tip config show` says whether it
+#: is set, never what it holds.
+SECRET_VARIABLES = ("smtp.password_env", "channels.*.url_env")
+
+
+class Effective(NamedTuple):
+    """A setting as `tip config show` lists it: its value and where that value comes from."""
+
+    key: str
+    value: Any
+    origin: str  # "config file" or "default"
+    secret_env: str = ""  # for a key that names a secret's variable: that variable
+
+
+def effective(config: Config) -> list[Effective]:
+    """Every setting in schema order, then each `[channels.NAME]` table's, with its origin."""
+    keys = [k for k in SCHEMA if "*" not in k]
+    for name in (c.name for c in config.channels):
+        keys += [k.replace("*", name) for k in SCHEMA if k.startswith("channels.*.")]
+    found = []
+    for key in keys:
+        value = config.get(key)
+        secret = str(value) if value and _pattern(key, dict.fromkeys(SECRET_VARIABLES)) else ""
+        found.append(Effective(key, value, "config file" if key in config.given else "default", secret))
+    return found
 
 
 class ConfigError(LibraryError):

@@ -198,6 +198,30 @@ def smtp_send(
             server.close()
 
 
+def probe(settings: SmtpSettings, env: Mapping[str, str] = os.environ) -> str:
+    """Connect, secure and log in as the config says, then quit: what `tip doctor --smtp`
+    reports. Any failure is the `SendError` line `tip send` would print."""
+    from tipweek.deadline import Deadline
+
+    password = smtp_password(settings, env)
+    server: smtplib.SMTP | None = None
+    deadline = Deadline(settings.timeout)
+    where = f"{settings.host}:{settings.effective_port}"
+    try:
+        with deadline.guard():
+            server = _connect(settings, password, deadline)
+            _quit(server)
+    except OSError as exc:
+        if deadline.expired:
+            raise SendError(f"SMTP server {where} did not answer within {settings.timeout:g}s") from None
+        raise _send_error(exc, settings) from None
+    finally:
+        if server is not None:
+            server.close()
+    login = f", logged in as {settings.username}" if settings.username else ""
+    return f"{where} answered{login}"
+
+
 def _watched_server(settings: SmtpSettings, deadline: Deadline, context: ssl.SSLContext) -> smtplib.SMTP:
     """An unconnected `SMTP` (or `SMTP_SSL`) whose socket the deadline can shut down: it is
     handed to the deadline before any byte is read, TLS handshake included."""

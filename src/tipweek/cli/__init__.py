@@ -23,9 +23,10 @@ COMMANDS = {
     "import": "importing", "add": "authoring", "edit": "authoring", "rm": "authoring",
     "hide": "curation", "unhide": "curation",
     "post": "publish", "deliver": "publish", "site": "site",
+    "config": "setup", "doctor": "setup",
 }  # fmt: skip
 #: Commands that are groups of subcommands (`tip site build`): their module adds them itself.
-GROUPS = {"site"}
+GROUPS = {"site", "config"}
 _GLOBAL_WITH_VALUE = {"--library", "-L"}
 
 

@@ -136,6 +136,13 @@ def with_library_option(command: ClickCommand) -> ClickCommand:
     return command
 
 
+def _config_named(ctx: ClickContext, hint: str) -> str:
+    """`check smtp.host in the config` names the file: `in /home/me/.config/tipweek/config.toml`."""
+    if "in the config" not in hint or not isinstance(ctx.find_root().obj, State):
+        return hint
+    return hint.replace("in the config", f"in {state(ctx).paths.config_file}")
+
+
 class TipGroup(TyperGroup):
     """Maps library errors to one stderr line and a named exit code, for every command."""
 
@@ -156,7 +163,7 @@ class TipGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except TipError as error:
-            report(error.message, hint=error.hint)
+            report(error.message, hint=_config_named(ctx, error.hint))
             raise typer.Exit(exit_code_for(error)) from None
         except KeyboardInterrupt:
             raise typer.Exit(ExitCode.INTERRUPTED) from None
@@ -491,6 +498,7 @@ def root(
         tip today --short               one line, for a login script
         tip search angry caller         find the tip for what just happened
         tip list --category empathy     browse the library
+        tip doctor                      is everything set up right?
     """
     ctx.obj = State(extra_libraries=list(library or []))
     ctx.call_on_close(ctx.obj.close)
