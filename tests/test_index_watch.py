@@ -93,3 +93,31 @@ def test_an_unchanged_library_writes_nothing(tmp_path: Path) -> None:
     with open_store([source], tmp_path / "cache", warn=pytest.fail) as index:
         assert index.refresh() == 0
         assert not watch.scan(index.db, [str(source.path)])
+
+
+def test_a_first_build_in_bulk_indexes_as_one_tip_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first build (worker processes, text packed there, full-text indexes filled in
+    batches) gives the same index as adding the tips one by one."""
+    from tipweek.index import sync
+
+    make_library(tmp_path / "lib")
+    source = LibrarySource("team", tmp_path / "lib")
+    answers = []
+    for bulk, batch in ((10**9, 10**9), (5, 4)):
+        monkeypatch.setattr(sync, "BULK", bulk)
+        monkeypatch.setattr(sync, "FTS_BATCH", batch)
+        with open_store([source], tmp_path / f"cache-{bulk}", warn=pytest.fail) as index:
+            db = index.db
+            answers.append(
+                (
+                    bodies(index),
+                    db.execute("SELECT rowid FROM fts WHERE fts MATCH 'wording' ORDER BY rowid").fetchall(),
+                    db.execute("SELECT term, doc FROM words_vocab ORDER BY term").fetchall(),
+                    db.execute("SELECT name FROM sqlite_temp_master").fetchall(),
+                    db.execute("SELECT name, sql FROM sqlite_master ORDER BY name").fetchall(),
+                )
+            )
+    assert answers[0] == answers[1]
+    assert len(answers[0][1]) == 18 and answers[0][3] == []

@@ -24,7 +24,7 @@ from tipweek.errors import TipFileError
 from tipweek.fsutil import list_visible
 from tipweek.index import watch
 from tipweek.index.queries import hidden_ids
-from tipweek.index.schema import FTS_TRIGGERS, pack, reset, statements, writing
+from tipweek.index.schema import DDL, FTS_TRIGGERS, pack, reset, statements, writing
 from tipweek.index.where import HIDDEN, SHOWN
 from tipweek.library import LibrarySource, read_tip_stat, tip_files
 from tipweek.model import Tip
@@ -35,6 +35,8 @@ from tipweek.text import category_key, clean
 BULK = 1000  # files to read at once from which a first build bulk-loads and parses in parallel
 CHUNK = 250  # files parsed per task
 PROGRESS_THRESHOLD = 500  # fewer files than this are read without reporting progress
+FTS_BATCH = 10_000  # tips indexed per full-text statement in a first build
+BUILT_AFTER = ("tips_id", "tips_order", "tip_categories_order", "tip_categories_tip")
 
 #: Called with (files read so far, files to read) while many files are read.
 Progress = Callable[[int, int], None]
@@ -50,6 +52,8 @@ class Parsed(NamedTuple):
     stat: tuple[int, int]  # mtime_ns, size
     tip: Tip | None
     problem: tuple[str, int | None] | None  # message, line
+    text: tuple[str, str, str, str] | None = None  # the indexed text (`schema.FIELDS`)
+    packed: bytes | None = None  # `text`, packed (in the worker process, on a first build)
 
 
 @dataclass
@@ -163,15 +167,21 @@ def apply(
     changes = _diff(db, sources, found)
     bulk = len(changes.read) >= BULK and not db.execute("SELECT 1 FROM tips LIMIT 1").fetchone()
     if bulk:
-        # A first build: fill the tables, and both full-text indexes a batch at a time.
+        # A first build: fill the tables, and both full-text indexes a batch at a time; the
+        # order indexes are built once at the end (sorting beats 100,000 random inserts).
         db.execute("DROP TRIGGER fts_ai")
         db.execute("DROP TRIGGER fts_ad")
+        for name in BUILT_AFTER:
+            db.execute(f"DROP INDEX {name}")
     touched = _store_hidden(db, curation.hidden if curation else None)
     aliases = curation.aliases if curation else Aliases()
     for path in changes.gone:
         touched |= _forget(db, path)
     _read_and_store(db, changes.read, [str(s.path) for s in sources], bulk, progress, touched, aliases)
     if bulk:
+        for statement in statements(DDL):
+            if any(f"INDEX {name} " in statement for name in BUILT_AFTER):
+                db.execute(statement)
         for statement in statements(FTS_TRIGGERS):
             db.execute(statement)
         _show_winners(db)
@@ -196,31 +206,50 @@ def _read_and_store(
     report = progress if progress is not None and len(queue) >= PROGRESS_THRESHOLD else None
     if report:
         report(0, len(queue))
+    first = None  # the first row not yet in the full-text indexes (a first build)
     for chunk, results in _parse_all(queue, roots):
-        first = None
         for queued, parsed in zip(chunk, results, strict=True):
             if not bulk:
                 touched |= _forget(db, queued.path)
             rowid = _store_file(db, queued, parsed)
             first = first or rowid
             if parsed.tip is not None:
-                _insert(db, aliases.tip(parsed.tip), queued.layer, rowid)
+                _insert(db, aliases.tip(parsed.tip), queued.layer, rowid, parsed.packed)
                 touched.add(parsed.tip.id)
-        if bulk and first is not None:
-            _fill_fts(db, first)
+                if bulk:
+                    _stage_fts(db, parsed, rowid)
         done += len(chunk)
+        # Each statement writes a new segment that FTS5 then merges: few, large batches.
+        if bulk and first is not None and (rowid - first >= FTS_BATCH or done == len(queue)):
+            _fill_fts(db)
+            first = None
         if report:
             report(done, len(queue))
 
 
-def _fill_fts(db: sqlite3.Connection, first: int) -> None:
-    """Index the tips inserted since row `first` (a first build, with the triggers dropped)."""
+def _stage_fts(db: sqlite3.Connection, parsed: Parsed, rowid: int) -> None:
+    """Keep a tip's text, as read, for the next `_fill_fts` (a first build): the full-text
+    indexes are filled from it without unpacking what was just packed."""
+    assert parsed.tip is not None and parsed.text is not None
+    db.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS fts_load(rowid INTEGER PRIMARY KEY, title, takeaway, blurb, "
+        "body, tag_text)"
+    )
+    db.execute(
+        "INSERT INTO temp.fts_load VALUES (?, ?, ?, ?, ?, ?)",
+        (rowid, parsed.tip.title, parsed.tip.takeaway, *parsed.text[1:]),
+    )
+
+
+def _fill_fts(db: sqlite3.Connection) -> None:
+    """Index the staged tips in both full-text indexes, one statement each (a first build,
+    with the triggers dropped)."""
     for table in ("fts", "words"):
         db.execute(
             f"INSERT INTO {table}(rowid, title, takeaway, blurb, body, tag_text) "
-            "SELECT rowid, title, takeaway, blurb, body, tag_text FROM fts_text WHERE rowid >= ?",
-            (first,),
+            "SELECT rowid, title, takeaway, blurb, body, tag_text FROM temp.fts_load"
         )
+    db.execute("DROP TABLE temp.fts_load")
 
 
 def _store_file(db: sqlite3.Connection, queued: Queued, parsed: Parsed) -> int:
@@ -243,7 +272,10 @@ def _forget(db: sqlite3.Connection, path: str) -> set[str]:
     return found
 
 
-def _insert(db: sqlite3.Connection, tip: Tip, layer: int, rowid: int) -> None:
+def _insert(db: sqlite3.Connection, tip: Tip, layer: int, rowid: int, packed: bytes | None) -> None:
+    """One tip's rows; `packed` is its text as `_parse_one` packed it (in a worker process)."""
+    if packed is None:
+        packed = pack((tip.summary, clean(tip.blurb), tip.body, ", ".join(tip.tags)))
     order = order_key(tip)
     added = tip.added.isoformat() if tip.added else ""
     db.execute(
@@ -266,8 +298,7 @@ def _insert(db: sqlite3.Connection, tip: Tip, layer: int, rowid: int) -> None:
             added,
         ),
     )
-    text = (tip.summary, clean(tip.blurb), tip.body, ", ".join(tip.tags))
-    db.execute("INSERT INTO texts(rowid, z) VALUES (?, ?)", (rowid, pack(text)))
+    db.execute("INSERT INTO texts(rowid, z) VALUES (?, ?)", (rowid, packed))
     db.executemany(
         "INSERT INTO tip_categories(tip, key, name, ord, excerpt, added) VALUES (?, ?, ?, ?, ?, ?)",
         [(rowid, category_key(c), c, order, int(tip.excerpt), added) for c in tip.categories],
@@ -311,7 +342,8 @@ def _parse_one(path: str, root: str | None) -> Parsed:
     with the `fstat` of what was read; a `stat` is made only for a file that failed."""
     try:
         tip, st = read_tip_stat(path, root)
-        return Parsed((st.st_mtime_ns, st.st_size), tip, None)
+        text = (tip.summary, clean(tip.blurb), tip.body, ", ".join(tip.tags))
+        return Parsed((st.st_mtime_ns, st.st_size), tip, None, text, pack(text))
     except TipFileError as error:
         try:
             st = os.stat(path)
