@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -177,6 +178,7 @@ def apply(
     aliases = curation.aliases if curation else Aliases()
     for path in changes.gone:
         touched |= _forget(db, path)
+    read = len(changes.read)
     _read_and_store(db, changes.read, [str(s.path) for s in sources], bulk, progress, touched, aliases)
     if bulk:
         for statement in statements(DDL):
@@ -187,7 +189,7 @@ def apply(
         _show_winners(db)
     else:
         _update_visibility(db, touched)
-    return len(changes.read) + len(changes.gone)
+    return read + len(changes.gone)
 
 
 def _read_and_store(
@@ -203,9 +205,10 @@ def _read_and_store(
     alias targets (adding the ids whose winner may change to `touched`); a first build fills
     the full-text indexes chunk by chunk too."""
     done = 0
-    report = progress if progress is not None and len(queue) >= PROGRESS_THRESHOLD else None
+    total = len(queue)  # `_parse_all` empties the queue as it goes
+    report = progress if progress is not None and total >= PROGRESS_THRESHOLD else None
     if report:
-        report(0, len(queue))
+        report(0, total)
     first = None  # the first row not yet in the full-text indexes (a first build)
     for chunk, results in _parse_all(queue, roots):
         for queued, parsed in zip(chunk, results, strict=True):
@@ -215,16 +218,17 @@ def _read_and_store(
             first = first or rowid
             if parsed.tip is not None:
                 _insert(db, aliases.tip(parsed.tip), queued.layer, rowid, parsed.packed)
-                touched.add(parsed.tip.id)
-                if bulk:
+                if bulk:  # every id's winner is chosen at the end
                     _stage_fts(db, parsed, rowid)
+                else:
+                    touched.add(parsed.tip.id)
         done += len(chunk)
         # Each statement writes a new segment that FTS5 then merges: few, large batches.
-        if bulk and first is not None and (rowid - first >= FTS_BATCH or done == len(queue)):
+        if bulk and first is not None and (rowid - first >= FTS_BATCH or done == total):
             _fill_fts(db)
             first = None
         if report:
-            report(done, len(queue))
+            report(done, total)
 
 
 def _stage_fts(db: sqlite3.Connection, parsed: Parsed, rowid: int) -> None:
@@ -363,28 +367,33 @@ def _items(chunk: list[Queued], roots: Sequence[str]) -> list[tuple[str, str | N
 
 def _parse_all(queue: list[Queued], roots: Sequence[str] = ()) -> Iterator[tuple[list[Queued], list[Parsed]]]:
     """Parse tip files in order, in chunks; a first build parses in worker processes."""
-    chunks = [queue[i : i + CHUNK] for i in range(0, len(queue), CHUNK)]
+    # The queue is emptied into chunks that are dropped once stored: in a first build of
+    # 100,000 files, holding every file's entry to the end would cost 20 MB.
+    chunks = deque(queue[i : i + CHUNK] for i in range(0, len(queue), CHUNK))
+    count = len(queue)
+    queue.clear()
     workers = min(os.cpu_count() or 1, 4)
-    if len(queue) < BULK or workers < 2:
-        for chunk in chunks:
+    if count < BULK or workers < 2:
+        while chunks:
+            chunk = chunks.popleft()
             yield chunk, _parse_chunk(_items(chunk, roots))
     else:
         yield from _parse_in_parallel(chunks, workers, roots)
 
 
 def _parse_in_parallel(
-    chunks: list[list[Queued]], workers: int, roots: Sequence[str]
+    chunks: deque[list[Queued]], workers: int, roots: Sequence[str]
 ) -> Iterator[tuple[list[Queued], list[Parsed]]]:
     """As many worker processes as there are cores (up to 4), with a bounded number of chunks
     in flight so that memory stays flat; results come back in order."""
     import multiprocessing
-    from collections import deque
     from concurrent.futures import Future, ProcessPoolExecutor
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
         pending: deque[tuple[list[Queued], Future[list[Parsed]]]] = deque()
-        for chunk in chunks:
+        while chunks:
+            chunk = chunks.popleft()
             pending.append((chunk, pool.submit(_parse_chunk, _items(chunk, roots))))
             if len(pending) >= 2 * workers:
                 done, future = pending.popleft()
