@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tipweek.errors import BadInput
-from tipweek.understand import spelling
+from tipweek.understand import english, spelling
 from tipweek.understand.language import MAX_TERMS, Term, parse
 from tipweek.understand.plan import Plan, plan, word_expression
 from tipweek.understand.snippets import sentences, snippet
@@ -127,6 +127,33 @@ def test_distance(a: str, b: str, edits: int) -> None:
 )
 def test_best_correction(word: str, vocabulary: dict[str, int], expected: str | None) -> None:
     assert spelling.best(word, vocabulary) == expected
+
+
+@pytest.mark.parametrize(
+    ("word", "vocabulary", "expected"),
+    [
+        ("self", {"shelf": 9}, None),  # a common word, more common than the candidate
+        ("shipped", {"skipped": 4, "shopped": 1}, None),
+        ("shipping", {"skipping": 4}, None),
+        ("rude", {"ruder": 2}, None),  # a real word: "ruder" is no more common
+        ("manger", {"manager": 3}, "manager"),  # a real word, but "manager" is far more common
+        ("angy", {"angry": 3, "angle": 9}, "angry"),  # not English: corrected as before
+        ("custmer", {"customer": 30, "custom": 2}, "customer"),
+        ("refnd", {"refund": 2}, "refund"),
+        ("recieve", {"receive": 1}, "receive"),
+        ("costumer", {"customer": 5}, "customer"),  # a rare word next to a very common one
+    ],
+)
+def test_real_english_words_are_not_corrected_into_other_words(
+    word: str, vocabulary: dict[str, int], expected: str | None
+) -> None:
+    assert spelling.best(word, vocabulary, english.likely_typo) == expected
+
+
+def test_english_frequencies() -> None:
+    assert english.frequency("the") > english.frequency("customer") > english.frequency("manger") > 0
+    assert english.frequency("custmer") == english.frequency("recieve") == 0
+    assert english.frequency("Self") == english.frequency("self")
 
 
 def test_ties_go_to_the_more_used_word() -> None:
@@ -283,6 +310,29 @@ def test_a_real_word_known_through_synonyms_is_not_a_typo() -> None:
     assert result.corrections == () and result.unknown == ()
 
 
+SHOP = Words({"shelf": 3, "checkout": 2, "confused": 4, "manager": 5, "skipped": 2})
+
+
+def test_a_real_word_the_library_lacks_is_kept_as_an_optional_word() -> None:
+    result = plan(parse("confused by the self checkout"), SHOP, compile_groups(GROUPS))
+    assert result.corrections == () and result.unknown == ("self",)
+    assert [c.label for c in result.concepts] == ["confused", "self", "checkout"]
+    assert result.searched == "confused by the self checkout"
+
+
+def test_a_typo_that_is_a_rare_word_is_still_corrected() -> None:
+    result = plan(parse("manger skiped"), SHOP, compile_groups(GROUPS))
+    assert result.corrections == (("manger", "manager"), ("skiped", "skipped"))
+
+
+def test_the_english_list_is_read_only_for_words_the_library_lacks() -> None:
+    english._frequencies.cache_clear()
+    planned("angry customer wants a refund")  # every word known: the list is not read
+    assert english._frequencies.cache_info().currsize == 0
+    planned("angry custmer")
+    assert english._frequencies.cache_info().currsize == 1
+
+
 def test_required_words_and_all() -> None:
     assert [c.required for c in planned("+refund angry customer").concepts] == [True, False, False]
     assert all(c.required for c in planned("angry customer", every=True).concepts)
@@ -295,6 +345,19 @@ def test_excluded_expression() -> None:
 def test_long_words_match_their_other_forms_short_ones_do_not() -> None:
     assert word_expression("apologizing") == '"apolog" *'
     assert word_expression("waits") == '"waits"'
+
+
+@pytest.mark.parametrize(
+    ("word", "expression"),
+    [
+        ("stopped", '"stopp" * OR "stopped"'),  # stem "stop": the prefix alone matches nothing
+        ("annoying", '"annoy" * OR "annoying"'),  # stem "annoi"
+        ("delayed", '"delay" * OR "delayed"'),
+        ("complaints", '"complaint" *'),  # the stem starts with the prefix: the prefix alone
+    ],
+)
+def test_a_prefix_longer_than_the_stem_keeps_the_word(word: str, expression: str) -> None:
+    assert word_expression(word) == expression
 
 
 # -- snippets ------------------------------------------------------------------------------

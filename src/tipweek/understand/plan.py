@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
-from tipweek.understand import spelling
+from tipweek.understand import english, spelling
 from tipweek.understand.language import ParsedQuery, Term
-from tipweek.understand.stemming import stems
+from tipweek.understand.stemming import stem, stems
 from tipweek.understand.stopwords import is_stop_word
 from tipweek.understand.thesaurus import Entry, content_positions
 
@@ -78,9 +78,13 @@ def quote(tokens: Sequence[str]) -> str:
 def word_expression(word: str) -> str:
     """A word and its other forms. The index holds Porter stems, which the start of a long word
     covers (apologize, apology → apolog*); the word itself is not added beside its prefix, or a
-    tip using it would count twice."""
+    tip using it would count twice. Unless the prefix is longer than the index's own stem of
+    the word ("stopp" for "stopped", stem "stop"; "annoy" for "annoying", stem "annoi"): then
+    the prefix alone would miss the word's own forms, and the word as typed is added."""
     prefix = stem_prefix(word)
-    return f'"{prefix}" *' if prefix else quote([word])
+    if not prefix:
+        return quote([word])
+    return f'"{prefix}" *' if stem(word).startswith(prefix) else f'"{prefix}" * OR {quote([word])}'
 
 
 def term_expression(term: Term) -> str:
@@ -122,7 +126,9 @@ def _correct(
     if related and vocabulary.has(_either([entry_expression(e) for e in related])):
         return term, None, True  # a real word, found through its synonyms: not a typo
     fixed = (
-        spelling.best(word, _candidates(word, vocabulary, thesaurus)) if spelling.max_edits(word) else None
+        spelling.best(word, _candidates(word, vocabulary, thesaurus), english.likely_typo)
+        if spelling.max_edits(word)
+        else None
     )
     if fixed:
         return term._replace(tokens=(fixed,)), (word, fixed), True

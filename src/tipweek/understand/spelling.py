@@ -7,7 +7,9 @@ from "rule", "stuff" from "staff"), and most of those pairs differ by one wrong 
 typing mostly drops, doubles or swaps letters. So short words are left alone, and a wrong
 letter is only corrected in longer words: none up to 3 letters, one added letter for 4
 ("angy" → "angry"), one missing, extra or swapped letter for 5 and 6 ("refnd", "manger"), any
-one edit from 7 letters and two from 8.
+one edit from 7 letters and two from 8. A typed word that is itself common English is
+kept unless the candidate is far more common (see `english`): "manger" still becomes
+"manager", but "self" is not "shelf" and "shipped" is not "skipped".
 """
 
 from __future__ import annotations
@@ -67,12 +69,17 @@ def acceptable(word: str, candidate: str) -> bool:
     return distance(word, candidate, budget) <= budget
 
 
-def best(word: str, candidates: Mapping[str, int]) -> str | None:
+def best(
+    word: str, candidates: Mapping[str, int], likely: Callable[[str, str], bool] | None = None
+) -> str | None:
     """The closest acceptable candidate (word → how many tips use it): fewest edits, then the
-    most used, then the first alphabetically."""
+    most used, then the first alphabetically. With `likely(word, candidate)`, only candidates
+    it accepts (it is asked only about acceptable ones, so a costly check runs rarely)."""
     ranked = [
         (distance(word, c, max_edits(word)), -n, c) for c, n in candidates.items() if acceptable(word, c)
     ]
+    if likely is not None:
+        ranked = [r for r in ranked if likely(word, r[2])]
     return min(ranked)[2] if ranked else None
 
 

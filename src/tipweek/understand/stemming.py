@@ -35,5 +35,6 @@ def stems(words: Sequence[str]) -> list[str]:
     return [" ".join(found.get(n, [])) for n in range(len(words))]
 
 
+@lru_cache(maxsize=4096)
 def stem(word: str) -> str:
     return stems([word])[0]
