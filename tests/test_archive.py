@@ -82,11 +82,13 @@ def test_teaser_is_a_dated_excerpt_without_read_more(page3: dict[str, Tip]) -> N
     assert tip.date == dt.date(2025, 3, 4)
     assert tip.excerpt is True
     assert tip.body == ""
-    assert tip.summary.startswith("Marisol was halfway")
-    assert tip.summary.endswith("garment bag, and")
-    assert "Read more" not in tip.summary
+    # The teaser up to its last whole sentence, then "…": never a sentence cut short.
+    assert (
+        tip.summary
+        == "Marisol was halfway through a key card reissue when the revolving door turned again. …"
+    )
     assert tip.categories == ("Hospitality",)
-    assert tip.source == "Front Desk Academy"
+    assert (tip.source, tip.publisher) == ("", "Front Desk Academy")  # a site's name is no link
 
 
 @pytest.mark.parametrize(
@@ -106,11 +108,16 @@ def test_teaser_titles_keep_their_punctuation(
     assert tip.date == dt.date.fromisoformat(date)
 
 
-def test_no_break_spaces_and_curly_quotes_are_kept(page3: dict[str, Tip]) -> None:
-    assert f"town.{NB} The price" in page3["rooms-and-rates-3-questions-to-ask-first"].summary
+def test_no_break_spaces_become_spaces_and_curly_quotes_are_kept(page3: dict[str, Tip]) -> None:
+    rooms = page3["rooms-and-rates-3-questions-to-ask-first"]
+    assert rooms.summary.startswith("Before quoting a number, Theo asks three things:")
+    assert rooms.summary.endswith("what brought them to town. …")
     smile = page3["smile-before-you-pick-up"]
-    assert f"Before{NB}a call" in smile.body
+    assert smile.takeaway == "Before a call, pause and smile."
     assert "the guest’s name, not the hotel’s" in smile.body
+    for tip in page3.values():
+        for text in (tip.title, tip.summary, tip.body, tip.takeaway):
+            assert NB not in text and "  " not in text
 
 
 def test_full_post_categories_from_posted_on_line_with_no_break_space(page3: dict[str, Tip]) -> None:
@@ -152,7 +159,6 @@ def test_paragraphs_are_markdown_paragraphs(page3: dict[str, Tip]) -> None:
     assert body.split("\n\n") == [
         body.split("\n\n")[0],
         "The notes in the log got longer and kinder after that.",
-        "Learn one new name on every shift.",
     ]
 
 
@@ -164,12 +170,18 @@ def test_trailing_boilerplate_is_stripped(page3: dict[str, Tip]) -> None:
             assert "Did you" not in text
             assert "Read our" not in text
             assert "Shift Handover" not in text
-    assert page3["fold-the-towels-then-the-complaint"].body.endswith("to the real one.")
+    towels = page3["fold-the-towels-then-the-complaint"]
+    assert towels.body.endswith("specific and easy to fix.")
+    assert towels.takeaway == "Listen past the first complaint to the real one."
 
 
-def test_takeaway_is_the_closing_line(page3: dict[str, Tip]) -> None:
-    assert page3["smile-before-you-pick-up"].takeaway == f"Before{NB}a call, pause and smile."
-    assert page3["know-the-names-of-the-night-staff"].takeaway == "Learn one new name on every shift."
+def test_takeaway_is_the_closing_line_and_leaves_the_body(page3: dict[str, Tip]) -> None:
+    assert page3["smile-before-you-pick-up"].takeaway == "Before a call, pause and smile."
+    staff = page3["know-the-names-of-the-night-staff"]
+    assert staff.takeaway == "Learn one new name on every shift."
+    for tip in page3.values():
+        if tip.takeaway:
+            assert tip.takeaway not in tip.body
     assert all(t.takeaway == "" for t in page3.values() if t.excerpt)
 
 
@@ -184,14 +196,18 @@ def test_pagination_footer_is_not_a_tip(page3: dict[str, Tip]) -> None:
 
 
 def test_the_same_post_on_two_pages_is_merged(both: dict[str, Tip]) -> None:
-    assert len(both) == 10
+    assert len(both) == 16
     greet = both["greet-the-second-guest-in-line"]
     assert greet.excerpt is False  # the full post wins over the teaser
     assert greet.body.startswith("Marisol was halfway") and "I see you." in greet.body
-    assert greet.summary == ""  # the teaser was only the start of the body
+    # The full post's opening, not the teaser (which was only the start of the body).
+    assert greet.summary == (
+        "Marisol was halfway through a key card reissue when the revolving door turned again."
+    )
     assert greet.date == dt.date(2025, 3, 4)  # from the teaser; the full post had none
     assert greet.categories == ("Hospitality", "Retail")
     assert greet.takeaway == "A nod costs nothing and buys a lot of patience."
+    assert "A nod costs nothing" not in greet.body
 
 
 def test_titles_match_ignoring_quote_style_and_dashes(both: dict[str, Tip]) -> None:
@@ -278,7 +294,8 @@ def test_a_teaser_without_read_more_before_the_next_entry() -> None:
         "Another one  Read more",
     )
     result = archive.parse(text, "p")
-    assert [t.summary for t in result.tips] == ["A teaser that lost its link", "Another one"]
+    # With no whole sentence, the last word (which may be cut off) is left out.
+    assert [t.summary for t in result.tips] == ["A teaser that lost its…", "Another…"]
     assert result.problems == []
 
 
@@ -332,3 +349,108 @@ def test_never_raises_on_archive_like_text(parts: list[str]) -> None:
     result = archive.parse("customer service | Site - Page 1\n" + "\n".join(parts), "x")
     for tip in result.tips:
         assert tip.title.strip() and tip.categories
+
+
+# --- a tag archive page, and clean text on every page -------------------------------------
+
+TAG_PAGE = FIXTURES / "phone-manner-tag-page-2.txt"
+
+
+@pytest.fixture(scope="module")
+def tag_page() -> dict[str, Tip]:
+    return parse(TAG_PAGE)
+
+
+def test_a_lower_case_header_whose_posts_list_other_categories_is_a_tag(tag_page: dict[str, Tip]) -> None:
+    assert all(t.tags == ("phone manner",) for t in tag_page.values())
+    assert not any("Phone Manner" in t.categories for t in tag_page.values())
+    assert tag_page["transfer-the-story-not-just-the-caller"].categories == ("Phone Skills", "Retail")
+    assert tag_page["let-the-silence-work"].categories == ("Banking",)  # "Posted in", no "on"
+    # A teaser on a tag page has no known category: the placeholder, until a real one comes.
+    assert tag_page["smile-where-they-can-hear-it"].categories == ("Imported",)
+
+
+def test_a_lower_case_header_the_posts_list_is_a_category(page3: dict[str, Tip]) -> None:
+    assert all("Hospitality" in t.categories and t.tags == () for t in page3.values())
+
+
+def test_posted_on_line_with_a_date_and_an_author(tag_page: dict[str, Tip]) -> None:
+    transfer = tag_page["transfer-the-story-not-just-the-caller"]
+    assert (transfer.date, transfer.author) == (dt.date(2021, 3, 3), "Lena")
+    assert tag_page["let-the-silence-work"].date == dt.date(2021, 4, 20)  # Blog 4-20-2021
+    assert tag_page["put-the-caller-on-hold-the-kind-way"].date == dt.date(2021, 11, 2)  # 11/2/2021
+
+
+@pytest.mark.parametrize(
+    ("slug", "summary"),
+    [
+        # An abbreviation ("Dr.") ends no sentence; a "Read more" after a cut word.
+        (
+            "put-the-caller-on-hold-the-kind-way",
+            "Nobody likes the click of a hold button with no warning. Dr. Okafor's clinic fixed this "
+            "with one sentence at the front desk. Staff now ask, wait for a yes, and say how long the "
+            "hold will be. …",
+        ),
+        # "Continue reading »" is a "Read more" too.
+        (
+            "smile-where-they-can-hear-it",
+            "Does a smile really travel down a phone line? Ask anyone who has called a help desk at "
+            "the end of a long shift. …",
+        ),
+        # No "Read more" and cut mid-word: the unfinished sentence goes.
+        (
+            "spell-it-back-every-time",
+            "When Tomasz took a booking over the phone, he wrote the surname the way it sounded "
+            "and moved on. …",
+        ),
+        # No whole sentence at all: whole words only, never "rememb".
+        (
+            "close-the-call-with-the-next-step",
+            "Ending a call well is a skill of its own, and most training skips it entirely even though "
+            "it is the part the caller…",
+        ),
+    ],
+)
+def test_teaser_summaries_end_with_a_whole_sentence_or_word(
+    tag_page: dict[str, Tip], slug: str, summary: str
+) -> None:
+    assert tag_page[slug].summary == summary
+
+
+def test_a_post_summary_is_its_opening_not_a_bare_hook(
+    tag_page: dict[str, Tip], page3: dict[str, Tip]
+) -> None:
+    assert tag_page["transfer-the-story-not-just-the-caller"].summary == (
+        "Why do callers hate transfers? Because they have to start again."
+    )
+    assert tag_page["let-the-silence-work"].summary == (
+        "A pause on the phone feels longer to the person speaking than to the one listening."
+    )
+    assert page3["smile-before-you-pick-up"].summary == (
+        "Callers can hear a smile. Oskar tested this on his own team: he recorded twenty calls and "
+        "played them back to a panel of regular guests, who picked the cheerful greetings every time."
+    )
+
+
+def test_every_imported_text_is_clean(both: dict[str, Tip]) -> None:
+    for tip in both.values():
+        assert tip.summary, tip.id
+        assert tip.summary.endswith(("…", ".", "!", "?", "”", '"')), tip.summary
+        for text in (tip.title, tip.summary, tip.takeaway, tip.body, tip.publisher):
+            assert "\u00a0" not in text and "  " not in text
+        assert tip.source == "" and tip.publisher in ("Front Desk Academy", "Counter Notes")
+        if tip.takeaway:
+            assert not tip.body.rstrip().endswith(tip.takeaway), tip.id
+            assert tip.takeaway not in tip.body.split("\n\n")
+
+
+def test_choices_are_recorded_for_the_dry_run() -> None:
+    result = archive.parse(TAG_PAGE.read_text(encoding="utf-8"), str(TAG_PAGE))
+    said = {choice for title, choice in result.choices if title == "Transfer the Story, Not Just the Caller"}
+    assert "summary: the first two sentences (the first alone is a short hook)" in said
+    assert (
+        "takeaway: the closing line 'Nobody should have to tell their story twice.' (taken out of the body)"
+        in said
+    )
+    assert "tag 'phone manner': the page header is in lower case, a tag archive" in said
+    assert "left out 2 closing paragraph(s) of site promotion" in said

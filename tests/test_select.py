@@ -179,8 +179,8 @@ def test_a_tip_added_mid_period_waits_for_the_next_one(make: MakeStore) -> None:
     for day in (wednesday, wednesday - dt.timedelta(days=30)):
         assert tip_for_day(after, day).tip.id == tip_for_day(before, day).tip.id
         assert tip_for_week(after, day).tip.id == tip_for_week(before, day).tip.id
-    rng = __import__("random").Random(3)
-    assert {"new", "old-but-new"}.isdisjoint(random_tip(after, wednesday, rng=rng).id for _ in range(50))
+    rng = __import__("random").Random(3)  # a draw is no period: new tips may come up at once
+    assert {"new", "old-but-new"} <= {random_tip(after, wednesday, rng=rng).id for _ in range(200)}
     later = {tip_for_day(after, wednesday + dt.timedelta(days=n)).tip.id for n in range(1, 40)}
     assert {"new", "old-but-new"} <= later
     assert tip_for_week(after, wednesday + dt.timedelta(weeks=1)).tip.id in {t.id for t in after.tips()}

@@ -19,6 +19,7 @@ from typing import Literal
 from tipweek.categories import Aliases
 from tipweek.errors import LibraryError, TipError
 from tipweek.fsutil import walk_visible
+from tipweek.importers.base import without_placeholder
 from tipweek.library import LibrarySource, Problem, write_tip
 from tipweek.model import Tip
 from tipweek.text import NotText, category_key, decode_text, title_key, unite_categories
@@ -195,7 +196,7 @@ def merge_tips(base: Tip, other: Tip) -> Tip:
     """
     changes: dict[str, object] = {
         "date": base.date or other.date,
-        "categories": unite_categories(base.categories, other.categories),
+        "categories": without_placeholder(unite_categories(base.categories, other.categories)),
         "tags": _unite_tags(base.tags, other.tags),
     }
     for name in _TEXT_FIELDS:

@@ -88,14 +88,20 @@ def _pick(store: Store, kind: str, start: dt.date, end: dt.date, period: int, ca
     dated = store.dated_between(start, end, category)
     if dated:
         return Pick(dated[0], start, end, True)
+    # Tips added during the period wait for the next one, so that the pick never changes
+    # mid-period; only when there was nothing to pick at its start do they count at once.
+    new_too = False
     size = store.eligible_count(start, category)
+    if not size:
+        new_too = True
+        size = store.eligible_count(start, category, new_too=True)
     if not size:
         raise NotFound(
             "no tip to show" + (" in that category" if category else ""),
             hint="add tips to your library, or try another category or date",
         )
     position = rotation_position(kind, period, size)
-    return Pick(store.eligible_at(start, category, position), start, end, False)
+    return Pick(store.eligible_at(start, category, position, new_too=new_too), start, end, False)
 
 
 def tip_for_day(store: Store, day: dt.date, category: str | None = None) -> Pick:
@@ -126,12 +132,13 @@ def schedule(store: Store, start: dt.date, weeks: int, category: str | None = No
 def random_tip(
     store: Store, today: dt.date, category: str | None = None, rng: random.Random | None = None
 ) -> Tip:
-    """Any tip the rotation could show today (never one scheduled for later)."""
-    size = store.eligible_count(today, category)
+    """Any whole tip that is not scheduled for later (tips added today included: a draw is
+    no period that must stay stable)."""
+    size = store.eligible_count(today, category, new_too=True)
     if not size:
         raise NotFound("no tip to show" + (" in that category" if category else ""))
     if rng is None:
         import random
 
         rng = random.Random()
-    return store.eligible_at(today, category, rng.randrange(size))
+    return store.eligible_at(today, category, rng.randrange(size), new_too=True)

@@ -25,13 +25,15 @@ class Filters(NamedTuple):
     """Filters shared by list, search, export and the pickers; `category` is a category key.
 
     `whole` keeps only tips that may be delivered (no excerpts); `hidden` reads the tips
-    `tip hide` retired instead of the shown ones."""
+    `tip hide` retired instead of the shown ones; `new_too` lets a pick take tips added on
+    its day too (a random draw: only the rotation's periods must stay stable)."""
 
     category: str | None = None
     since: dt.date | None = None
     until: dt.date | None = None
     whole: bool = False
     hidden: bool = False
+    new_too: bool = False
 
     def accepts(self, tip: Tip) -> bool:
         if self.whole and tip.excerpt:
@@ -59,13 +61,14 @@ class Curation(NamedTuple):
     aliases: Aliases = Aliases()
 
 
-def deliverable_on(tip: Tip, as_of: dt.date) -> bool:
+def deliverable_on(tip: Tip, as_of: dt.date, new_too: bool = False) -> bool:
     """Whether the rotation may pick `tip` for a period starting `as_of`: a whole tip (not an
     excerpt), not scheduled for later, and in the library before the period began, so that
-    adding a tip never changes a day's or a week's pick once it has started."""
+    adding a tip never changes a day's or a week's pick once it has started (`new_too`
+    drops that last rule, for a random draw)."""
     if tip.excerpt or (tip.date is not None and tip.date > as_of):
         return False
-    return tip.added is None or tip.added < as_of
+    return new_too or tip.added is None or tip.added < as_of
 
 
 if TYPE_CHECKING:  # a Protocol only for the type checker: creating one costs start-up time
@@ -88,11 +91,13 @@ if TYPE_CHECKING:  # a Protocol only for the type checker: creating one costs st
             """Whole tips (never excerpts) dated in [start, end], newest first."""
             ...
 
-        def eligible_count(self, as_of: dt.date, category: str | None) -> int:
+        def eligible_count(self, as_of: dt.date, category: str | None, new_too: bool = False) -> int:
             """How many tips the rotation may show in a period starting `as_of` (`deliverable_on`)."""
             ...
 
-        def eligible_at(self, as_of: dt.date, category: str | None, position: int) -> Tip:
+        def eligible_at(
+            self, as_of: dt.date, category: str | None, position: int, new_too: bool = False
+        ) -> Tip:
             """The eligible tip at `position` in a stable order (`order_key`)."""
             ...
 
@@ -199,15 +204,15 @@ class MemoryStore:
     def dated_between(self, start: dt.date, end: dt.date, category: str | None) -> list[Tip]:
         return self.tips(Filters(category, start, end, whole=True))
 
-    def _eligible(self, as_of: dt.date, category: str | None) -> list[Tip]:
+    def _eligible(self, as_of: dt.date, category: str | None, new_too: bool) -> list[Tip]:
         wanted = Filters(category)
-        return [t for t in self._tips if wanted.accepts(t) and deliverable_on(t, as_of)]
+        return [t for t in self._tips if wanted.accepts(t) and deliverable_on(t, as_of, new_too)]
 
-    def eligible_count(self, as_of: dt.date, category: str | None) -> int:
-        return len(self._eligible(as_of, category))
+    def eligible_count(self, as_of: dt.date, category: str | None, new_too: bool = False) -> int:
+        return len(self._eligible(as_of, category, new_too))
 
-    def eligible_at(self, as_of: dt.date, category: str | None, position: int) -> Tip:
-        return self._eligible(as_of, category)[position]
+    def eligible_at(self, as_of: dt.date, category: str | None, position: int, new_too: bool = False) -> Tip:
+        return self._eligible(as_of, category, new_too)[position]
 
     def ids(self) -> list[str]:
         return list(self._by_id)

@@ -238,10 +238,16 @@ def test_archive_importer_finds_every_generated_entry(page: tuple[str, str, list
     assert found == [(e["title"], e["date"], e["excerpt"]) for e in entries]
     for tip, entry in zip(result.tips, entries, strict=True):
         if entry["excerpt"]:
-            assert tip.summary == entry["summary"]
+            # Cut after its last whole sentence (or word), then "…": a start of the teaser.
+            kept = tip.summary.removesuffix("…").rstrip()
+            assert tip.summary.endswith("…") and kept
+            assert str(entry["summary"]).startswith(kept)
+            # Else whole words: the last one (which may be cut off) and a dangling "and" go.
+            assert kept.endswith(".") or kept == str(entry["summary"]).removesuffix(" and then")
             assert tip.categories == (category,)
         else:
-            assert tip.body == entry["body"]
+            # The closing line, when it is the takeaway, is not left in the body too.
+            assert tip.body + (f"\n\n{tip.takeaway}" if tip.takeaway else "") == entry["body"]
             assert [c.lower() for c in tip.categories] == [str(c).lower() for c in entry["categories"]]
 
 

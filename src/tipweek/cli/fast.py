@@ -282,7 +282,7 @@ def _strings(data: str) -> list[str]:
 class Filters:
     """What `index.where` reads of `store.Filters`."""
 
-    __slots__ = ("category", "hidden", "since", "until", "whole")
+    __slots__ = ("category", "hidden", "new_too", "since", "until", "whole")
 
     def __init__(
         self,
@@ -290,9 +290,10 @@ class Filters:
         since: dt.date | None = None,
         until: dt.date | None = None,
         whole: bool = False,
+        new_too: bool = False,
     ):
         self.category, self.since, self.until = category, since, until
-        self.whole, self.hidden = whole, False
+        self.whole, self.hidden, self.new_too = whole, False, new_too
 
 
 class LeanStore:
@@ -307,15 +308,17 @@ class LeanStore:
         sql, args = rows_sql(Filters(category, start, end, whole=True), "LIMIT ?")  # type: ignore[arg-type]
         return [Row(r) for r in self.db.execute(sql, [*args, -1])]
 
-    def eligible_count(self, as_of: dt.date, category: str | None) -> int:
+    def eligible_count(self, as_of: dt.date, category: str | None, new_too: bool = False) -> int:
         from tipweek.index.where import count_sql
 
-        return int(self.db.execute(*count_sql(Filters(category), as_of)).fetchone()[0])  # type: ignore[arg-type]
+        wanted = Filters(category, new_too=new_too)
+        return int(self.db.execute(*count_sql(wanted, as_of)).fetchone()[0])  # type: ignore[arg-type]
 
-    def eligible_at(self, as_of: dt.date, category: str | None, position: int) -> Row:
+    def eligible_at(self, as_of: dt.date, category: str | None, position: int, new_too: bool = False) -> Row:
         from tipweek.index.where import TIP_SQL, nth_sql
 
-        (rowid,) = self.db.execute(*nth_sql(Filters(category), position, as_of)).fetchone()  # type: ignore[arg-type]
+        wanted = Filters(category, new_too=new_too)
+        (rowid,) = self.db.execute(*nth_sql(wanted, position, as_of)).fetchone()  # type: ignore[arg-type]
         return Row(self.db.execute(TIP_SQL, (rowid,)).fetchone())
 
     def category_key(self, name: str) -> str:

@@ -1,12 +1,21 @@
 """Blog archive pages saved as plain text (the shape is described in the archive format note).
 
-A page is a header line naming the archive's category, teaser entries (a dated title and the cut
-start of the post ending in "Read more"), then full posts (a title, a "Posted on … in <categories>"
-line and the body). Teasers become excerpts; full posts keep their body, minus trailing site
-promotion, and their closing one-sentence line becomes the takeaway. The text itself (curly
-quotes, no-break spaces) is kept as written.
+A page is a header line naming the archive's category or tag, teaser entries (a dated title and
+the cut start of the post ending in "Read more"), then full posts (a title, a "Posted on … in
+<categories>" line and the body). What becomes of them:
 
-The parser never raises on odd input: whatever it cannot place becomes a problem with a line.
+- A teaser is an excerpt: its summary is the teaser up to its last whole sentence, then "…"
+  (never a word cut in half).
+- A full post keeps its body, minus the site's closing promotion; a short closing line becomes
+  the takeaway and leaves the body; its summary is its first sentence, or its first two when
+  the first is only a hook.
+- The header names a category, or a tag when it is in lower case (a tag archive: blogs write
+  tags in lower case, and the posts on such pages list other categories); the site's name is
+  the tips' `publisher` (their `source` is left for a link, which the pages do not give).
+- No-break and other odd spaces become plain spaces; curly quotes are kept.
+
+Every such choice is recorded for `tip import --dry-run` to show. The parser never raises on
+odd input: whatever it cannot place becomes a problem with a line.
 """
 
 from __future__ import annotations
@@ -14,32 +23,39 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from tipweek.importers.base import ImportResult, add_categories
+from tipweek.importers.base import PLACEHOLDER, ImportResult, add_categories
 from tipweek.model import Tip, TipValueError, tip_from_dict
-from tipweek.text import clean, fold, slugify, unite_categories
+from tipweek.sentences import cut_teaser, opening
+from tipweek.text import category_key, clean, fold, slugify, unite_categories
 
 NAME = "archive"
 SUFFIXES: tuple[str, ...] = ()
 
 HEADER = re.compile(r"^(?P<name>\S.*?)\s+\|\s+(?P<site>.*?)\s+[-–]\s+Page\s+(?P<page>\d{1,9})\s*$")
 # `Title - 3/4/25`: the teaser's publication date (a hyphen, tolerating an en or em dash).
-TITLE_DATE = re.compile(r"^(?P<title>.*?\S)\s+[-–—]\s+(?P<date>\d{1,2}/\d{1,2}/\d{2})\s*$")
+TITLE_DATE = re.compile(r"^(?P<title>.*?\S)\s+[-–—]\s+(?P<date>\d{1,2}/\d{1,2}/(?:\d{4}|\d{2}))\s*$")
 # `Title – 9/2/14 TOW`: a tip-of-the-week date, with an en dash or a hyphen.
-TITLE_TOW = re.compile(r"^(?P<title>.*?\S)\s+[-–—]\s*(?P<date>\d{1,2}/\d{1,2}/\d{2})\s+TOW\s*$", re.I)
+TITLE_TOW = re.compile(
+    r"^(?P<title>.*?\S)\s+[-–—]\s*(?P<date>\d{1,2}/\d{1,2}/(?:\d{4}|\d{2}))\s+TOW\s*$", re.I
+)
 # `Blog 5-6-19When …`: a date at the start of a body, often glued to the first word.
 BLOG_DATE = re.compile(
     r"^Blog\s+(?P<m>\d{1,2})-(?P<d>\d{1,2})-(?:(?P<y4>(?:19|20)\d\d)(?!\d)|(?P<y2>\d\d))\s*"
 )
-POSTED = re.compile(r"^Posted\s+on\b(?P<when>.*?)\bin\b(?P<rest>.*)$", re.I)
+POSTED = re.compile(r"^Posted\s+(?:on\b(?P<when>.*?))?\bin\b(?P<rest>.*)$", re.I)
 COMMENTS = re.compile(
     r"\s*(?:(?:please\s+)?leave\s+a\s+comment|(?:\d+|no|one)\s+comments?|comments?\s+(?:are\s+)?(?:off|closed))"
     r"\s*$",
     re.I,
 )
-READ_MORE = re.compile(r"\s*\bRead\s+more\s*[»›→….]*\s*$", re.I)
+READ_MORE = re.compile(r"\s*(?:\bRead\s+more|\bContinue\s+reading|\[(?:…|\.\.\.)\])\s*[»›→….]*\s*$", re.I)
+# No-break, figure, narrow and other fixed-width spaces: plain spaces in imported text.
+SPACES = str.maketrans(
+    dict.fromkeys("\u00a0\u2007\u202f\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a\u3000", " ")
+)
 BULLET = re.compile(r"^\s*[•◦▪‣●○■□·*+-]\s+(?P<text>\S.*)$")
 NUMBERED = re.compile(r"^\s*(?P<n>\d{1,3})[.)]\s+(?P<text>\S.*)$")
 URL = re.compile(r"(?:https?://|www\.)\S+", re.I)
@@ -185,7 +201,7 @@ def block_paragraphs(block: Block) -> list[str]:
         else:
             item = ""
         is_item = bool(item)
-        text = item or line.strip()
+        text = " ".join((item or line).split())
         if groups and groups[-1][0] == is_item:
             groups[-1][1].append(text)
         else:
@@ -246,7 +262,7 @@ def parse_posted(line: str) -> tuple[list[str], dt.date | None, str]:
         return [], None, ""
     rest = COMMENTS.sub("", match.group("rest"))
     categories = [canonical_category(c.strip()) for c in rest.split(",") if c.strip()]
-    when, author = match.group("when").strip(), ""
+    when, author = (match.group("when") or "").strip(), ""
     if re.search(r"\bby\b", when):
         when, author = (part.strip() for part in re.split(r"\bby\b", when, maxsplit=1))
     return categories, _loose_date(when), author
@@ -266,14 +282,18 @@ def _loose_date(text: str) -> dt.date | None:
 
 
 class Page:
-    """One archive page being read: its category, source site and the problems found."""
+    """One archive page being read: its header, its entries, and the problems found.
+
+    Entries are read first and finished together (`finish`), because what the header names
+    (a category, or a tag) is decided from the whole page."""
 
     def __init__(self, text: str, source: str) -> None:
         self.source = source
-        self.lines = clean(text).lstrip("\ufeff").split("\n")
+        self.lines = clean(text).lstrip("\ufeff").translate(SPACES).split("\n")
         self.result = ImportResult()
-        self.category = ""
+        self.header = ""
         self.site = ""
+        self.entries: list[Entry] = []
 
     def problem(self, line: int | None, message: str) -> None:
         self.result.problems.append((line, message))
@@ -290,9 +310,10 @@ class Page:
                 "not an archive page: the first line should be '<archive name> | <site> - Page <N>'",
             )
             return self.result
-        self.category = canonical_category(header.group("name"))
+        self.header = " ".join(header.group("name").split())
         self.site = " ".join(header.group("site").split())
         self.walk(split_blocks(self.lines, start + 1))
+        self.finish()
         return self.result
 
     # Where entries start: a one-line title, then a "Posted on" line or a teaser paragraph.
@@ -336,62 +357,129 @@ class Page:
                 self.problem(blocks[i].line, f"skipped text that is not part of a tip: '{snippet}'")
                 i += 1
 
-    def add(self, line: int, data: dict[str, Any]) -> None:
-        try:
-            tip: Tip = tip_from_dict(data, id=slugify(data["title"]), path=self.source)
-        except TipValueError as exc:
-            self.problem(line, f"'{data.get('title', '')}': {exc}")
-            return
-        self.result.tips.append(tip)
+    def title(self, block: Block, entry: Entry) -> tuple[str, dt.date | None]:
+        title, date, problem = split_title(block.first)
+        if problem:
+            self.problem(block.line, problem)
+        if date:
+            entry.chose(f"date {date.isoformat()}: from the title")
+        return title, date
 
     def teaser(self, title_block: Block, text_block: Block) -> None:
-        title, date, problem = split_title(title_block.first)
-        if problem:
-            self.problem(title_block.line, problem)
-        summary = READ_MORE.sub("", " ".join(line.strip() for line in text_block.lines)).strip()
-        self.add(
-            title_block.line,
-            {
-                "title": title,
-                "date": date,
-                "categories": [self.category],
-                "source": self.site,
-                "excerpt": True,
-                "summary": summary,
-            },
-        )
+        entry = Entry(title_block.line, {"excerpt": True})
+        title, date = self.title(title_block, entry)
+        raw = " ".join(line.strip() for line in text_block.lines)
+        summary, how = cut_teaser(READ_MORE.sub("", raw))
+        entry.data.update(title=title, date=date, summary=summary)
+        entry.chose(f"excerpt: a teaser; summary: {how}")
+        self.entries.append(entry)
 
     def post(self, title_block: Block, posted: Block, body_blocks: list[Block]) -> None:
-        title, date, problem = split_title(title_block.first)
-        if problem:
-            self.problem(title_block.line, problem)
+        entry = Entry(title_block.line)
+        title, date = self.title(title_block, entry)
         listed, posted_date, author = parse_posted(posted.first)
         extra = [Block(posted.line + 1, posted.lines[1:])] if len(posted.lines) > 1 else []
         paragraphs = [p for block in (*extra, *body_blocks) for p in block_paragraphs(block)]
-        if paragraphs:
-            blog = BLOG_DATE.match(paragraphs[0])
-            if blog:
-                blog_date = make_date(blog.group("m"), blog.group("d"), blog.group("y4") or blog.group("y2"))
-                date = date or blog_date
-                paragraphs[0] = paragraphs[0][blog.end() :].strip()
-                if not paragraphs[0]:
-                    paragraphs.pop(0)
-        paragraphs = strip_boilerplate(paragraphs)
-        if not paragraphs:
+        blog_date = take_blog_date(paragraphs)
+        if not date and blog_date:
+            date = blog_date
+            entry.chose(f"date {date.isoformat()}: from 'Blog M-D-YY' at the start of the body")
+        elif not date and posted_date:
+            date = posted_date
+            entry.chose(f"date {date.isoformat()}: from the 'Posted on' line")
+        elif not date:
+            entry.chose("no date found: undated")
+        kept = strip_boilerplate(paragraphs)
+        if len(kept) < len(paragraphs):
+            entry.chose(f"left out {len(paragraphs) - len(kept)} closing paragraph(s) of site promotion")
+        if not kept:
             self.problem(title_block.line, f"'{title}': the post has no text")
             return
-        self.add(
-            title_block.line,
-            {
-                "title": title,
-                "date": date or posted_date,
-                "categories": list(unite_categories(listed, [self.category])),
-                "source": self.site,
-                "author": author,
-                "takeaway": closing_takeaway(paragraphs),
-                "body": "\n\n".join(paragraphs),
-            },
+        entry.data.update(
+            title=title, date=date, author=author, listed=listed, **body_and_takeaway(kept, entry)
         )
+        self.entries.append(entry)
+
+    def finish(self) -> None:
+        """Give every entry the header's name (as a category, or as a tag when the page is a tag
+        archive) and the site as its publisher, and make the tips."""
+        as_tag = self.is_tag_archive()
+        for entry in self.entries:
+            listed = entry.data.pop("listed", [])
+            if as_tag:
+                categories = list(listed)
+                entry.data["tags"] = [self.header]
+                entry.chose(f"tag '{self.header}': the page header is in lower case, a tag archive")
+            else:
+                categories = list(unite_categories(listed, [canonical_category(self.header)]))
+                entry.chose(f"category '{canonical_category(self.header)}': from the page header")
+            if not categories:
+                categories = [PLACEHOLDER]
+                entry.chose(f"category '{PLACEHOLDER}': no category is known for it")
+            entry.data.update(categories=categories, publisher=self.site)
+            self.add(entry)
+
+    def is_tag_archive(self) -> bool:
+        """A header in lower case names a tag archive (blogs write tags in lower case and
+        categories capitalised), unless the page's own posts list it among their categories."""
+        if self.header != self.header.lower() or not any(c.isalpha() for c in self.header):
+            return False
+        key = category_key(self.header)
+        return not any(key in {category_key(c) for c in e.data.get("listed", [])} for e in self.entries)
+
+    def add(self, entry: Entry) -> None:
+        data = {k: v for k, v in entry.data.items() if v not in (None, "", [])}
+        try:
+            tip: Tip = tip_from_dict(data, id=slugify(str(data.get("title", ""))), path=self.source)
+        except TipValueError as exc:
+            self.problem(entry.line, f"'{data.get('title', '')}': {exc}")
+            return
+        self.result.tips.append(tip)
+        self.result.choices += [(tip.title, choice) for choice in entry.choices]
+
+
+@dataclass
+class Entry:
+    """A tip being read: its first line, its fields so far, and the choices made reading it."""
+
+    line: int
+    data: dict[str, Any] = field(default_factory=dict)
+    choices: list[str] = field(default_factory=list)
+
+    def chose(self, choice: str) -> None:
+        self.choices.append(choice)
+
+
+def take_blog_date(paragraphs: list[str]) -> dt.date | None:
+    """Remove a `Blog M-D-YY` date from the start of the body (it is often glued to the first
+    word) and return it."""
+    if not paragraphs:
+        return None
+    blog = BLOG_DATE.match(paragraphs[0])
+    if not blog:
+        return None
+    paragraphs[0] = paragraphs[0][blog.end() :].strip()
+    if not paragraphs[0]:
+        paragraphs.pop(0)
+    return make_date(blog.group("m"), blog.group("d"), blog.group("y4") or blog.group("y2"))
+
+
+def body_and_takeaway(paragraphs: list[str], entry: Entry) -> dict[str, str]:
+    """The body, its summary and takeaway: a short closing paragraph becomes the takeaway and
+    leaves the body (shown once, set apart); the summary is the post's opening."""
+    takeaway = closing_takeaway(paragraphs) if len(paragraphs) > 1 else ""
+    if takeaway:
+        paragraphs = paragraphs[:-1]
+        entry.chose(f"takeaway: the closing line '{shorten(takeaway)}' (taken out of the body)")
+    else:
+        entry.chose("takeaway: none (the closing paragraph is not one short sentence or two)")
+    summary, how = opening(paragraphs)
+    entry.chose(f"summary: {how}")
+    return {"body": "\n\n".join(paragraphs), "takeaway": takeaway, "summary": summary}
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def parse(text: str, source: str, *, categories: Sequence[str] = ()) -> ImportResult:

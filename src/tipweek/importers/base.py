@@ -25,7 +25,21 @@ class Importer(Protocol):
     def __call__(self, text: str, source: str, *, categories: Sequence[str] = ()) -> ImportResult: ...
 
 
+#: The category of an imported tip whose own categories are unknown (a cookie, a teaser on a
+#: tag archive page): any real category replaces it.
+PLACEHOLDER = "Imported"
+
+
+def without_placeholder(categories: Sequence[str]) -> tuple[str, ...]:
+    """The categories, without the placeholder when there is any other."""
+    real = tuple(c for c in categories if c != PLACEHOLDER)
+    return real or tuple(categories)
+
+
 def add_categories(tip: Tip, extra: Sequence[str]) -> Tip:
-    """The tip with `extra` categories appended, skipping ones it already has (by category key)."""
+    """The tip with `extra` categories appended, skipping ones it already has (by category key);
+    they replace the placeholder."""
     added = [c for c in unite_categories(tip.categories, extra) if c not in tip.categories]
-    return tip.with_changes(categories=(*tip.categories, *added)) if added else tip
+    if not added:
+        return tip
+    return tip.with_changes(categories=without_placeholder((*tip.categories, *added)))

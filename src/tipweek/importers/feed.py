@@ -23,13 +23,13 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from tipweek.importers.base import ImportResult, add_categories
+from tipweek.importers.base import PLACEHOLDER, ImportResult, add_categories
 from tipweek.model import Tip, TipValueError, tip_from_dict
 from tipweek.text import derive_summary, one_line, slugify
 
 NAME = "feed"
 SUFFIXES: tuple[str, ...] = (".rss", ".atom", ".xml")
-DEFAULT_CATEGORIES = ("Imported",)
+DEFAULT_CATEGORIES = (PLACEHOLDER,)
 TAG_SCHEME = "urn:tipweek:tag"  # as `exporters.atom` writes it
 _ROOT = re.compile(r"<(?:rss|feed|rdf:RDF)\b", re.I)
 _ESCAPED_ROOT = re.compile(r"&lt;(?:rss|feed|rdf:RDF)\b", re.I)

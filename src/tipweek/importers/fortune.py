@@ -11,13 +11,13 @@ import re
 import textwrap
 from collections.abc import Sequence
 
-from tipweek.importers.base import ImportResult
+from tipweek.importers.base import PLACEHOLDER, ImportResult
 from tipweek.model import TipValueError, tip_from_dict
 from tipweek.text import slugify, unix_lines
 
 NAME = "fortune"
 SUFFIXES: tuple[str, ...] = (".fortune", ".fortunes")
-DEFAULT_CATEGORIES = ("Imported",)
+DEFAULT_CATEGORIES = (PLACEHOLDER,)
 SEPARATOR = re.compile(r"^%\s*$")
 ATTRIBUTION = re.compile(r"^\s*(?:--|—|―)\s*(?P<who>\S.*?)\s*$")
 MAX_TITLE = 120

@@ -81,11 +81,11 @@ class Index:
     def dated_between(self, start: dt.date, end: dt.date, category: str | None) -> list[Tip]:
         return self.tips(Filters(category, start, end, whole=True))
 
-    def eligible_count(self, as_of: dt.date, category: str | None) -> int:
-        return queries.count(self.db, Filters(category), eligible_on=as_of)
+    def eligible_count(self, as_of: dt.date, category: str | None, new_too: bool = False) -> int:
+        return queries.count(self.db, Filters(category, new_too=new_too), eligible_on=as_of)
 
-    def eligible_at(self, as_of: dt.date, category: str | None, position: int) -> Tip:
-        return queries.nth(self.db, Filters(category), position, as_of)
+    def eligible_at(self, as_of: dt.date, category: str | None, position: int, new_too: bool = False) -> Tip:
+        return queries.nth(self.db, Filters(category, new_too=new_too), position, as_of)
 
     def ids(self) -> list[str]:
         return queries.ids(self.db)

@@ -69,7 +69,7 @@ def where_for(
         args.append(newest_bound(eligible_on))
     if filters.whole or eligible_on:
         sql += f" AND {on}.excerpt = 0"
-    if eligible_on:
+    if eligible_on and not filters.new_too:
         sql += f" AND {on}.added < ?"
         args.append(eligible_on.isoformat())
     if exclude:
