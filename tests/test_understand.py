@@ -165,6 +165,12 @@ def test_suggestions_are_frequent_close_words() -> None:
     assert spelling.suggestions(["apolgy"], lambda w: vocabulary) == ["apology"]
 
 
+def test_suggestions_offer_no_other_real_word() -> None:
+    vocabulary = {"skipped": 4, "shopped": 3, "shipper": 2}
+    assert spelling.suggestions(["shipped"], lambda w: vocabulary, likely=english.likely_typo) == []
+    assert spelling.suggestions(["skiped"], lambda w: vocabulary, likely=english.likely_typo) == ["skipped"]
+
+
 def test_one_edit_neighbours() -> None:
     near = spelling.one_edit("ab")
     assert {"a", "b", "ba", "abc", "xb"} <= near and "ab" not in near

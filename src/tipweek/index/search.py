@@ -293,6 +293,7 @@ class Vocabulary:
 
 def suggest(db: sqlite3.Connection, words: Iterable[str], limit: int = 3) -> list[str]:
     """Frequent words the library does contain that are close to ones it does not."""
+    from tipweek.understand.english import likely_typo
     from tipweek.understand.spelling import suggestions
 
-    return suggestions(words, Vocabulary(db).near, limit)
+    return suggestions(words, Vocabulary(db).near, limit, likely=likely_typo)

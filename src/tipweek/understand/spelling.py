@@ -84,10 +84,15 @@ def best(
 
 
 def suggestions(
-    words: Iterable[str], lookup: Callable[[str], Mapping[str, int]], limit: int = 3, min_uses: int = 2
+    words: Iterable[str],
+    lookup: Callable[[str], Mapping[str, int]],
+    limit: int = 3,
+    min_uses: int = 2,
+    likely: Callable[[str, str], bool] | None = None,
 ) -> list[str]:
     """For "did you mean": frequent words (used by at least `min_uses` tips) close to `words`,
-    where `lookup(word)` gives the library's candidate words and their use counts."""
+    where `lookup(word)` gives the library's candidate words and their use counts; with
+    `likely(word, candidate)`, only candidates it accepts ("shipped" is not offered "skipped")."""
     found: list[tuple[int, int, str]] = []
     for word in words:
         budget = max(max_edits(word), 1 if len(word) >= 3 else 0)
@@ -96,7 +101,7 @@ def suggestions(
         for candidate, uses in lookup(word).items():
             if uses >= min_uses and candidate != word:
                 edits = distance(word, candidate, budget)
-                if edits <= budget:
+                if edits <= budget and (likely is None or likely(word, candidate)):
                     found.append((edits, -uses, candidate))
     out: list[str] = []
     for _, _, candidate in sorted(found):
