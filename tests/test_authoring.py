@@ -121,11 +121,124 @@ def test_add_without_a_terminal_names_what_is_missing(run: Run, isolated: Path) 
     assert not (isolated / "data" / "tips").exists()
 
 
+NO_EDITOR = {"EDITOR": "", "VISUAL": ""}
+
+
 def test_add_asks_for_missing_fields_in_a_terminal(run: Run, isolated: Path, tty: None) -> None:
-    result = run("add", "--category", "Retail", input="Ask Me Things\nThe body, typed in.\n")
+    answers = "Ask Me Things\n\n\nThe body, typed in.\n"  # title, the date offered, no takeaway, body
+    result = run("add", "--category", "Retail", input=answers, env=NO_EDITOR)
     assert result.exit_code == 0, result.stderr
     assert result.stdout == "ask-me-things\n"  # the questions went to stderr
-    assert read_tip(user_tips(isolated)["ask-me-things"]).body == "The body, typed in."
+    # The bundled library has a tip every Tuesday up to 2027-02-09: the next free one is offered.
+    assert "[2027-02-16]: " in result.stderr
+    assert read_tip(user_tips(isolated)["2027-02-16-ask-me-things"]).body == "The body, typed in."
+
+
+def test_interactive_add_offers_date_categories_and_takeaway(
+    sample: Library, run: Run, isolated: Path, tty: None
+) -> None:
+    # Today is Wednesday 2026-11-25; the next Tuesday, 2026-12-01, is in a week no tip has.
+    answers = "Hold the Line\n\nphone & email, teamwork\nSay when you will call back.\nA body.\n"
+    result = run("add", input=answers, env=NO_EDITOR)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "hold-the-line\n"
+    assert "Date: the tip of that week ('none' for no date) [2026-12-01]: " in result.stderr
+    assert (
+        "Categories: Communication, Empathy, Government, Healthcare, Phone & Email, "
+        "Service Recovery, Teamwork Categories, comma-separated: " in " ".join(result.stderr.split())
+    )
+    tip = read_tip(user_tips(isolated)["2026-12-01-hold-the-line"])
+    assert tip.date is not None and tip.date.isoformat() == "2026-12-01"
+    assert tip.categories == ("Phone & Email", "Teamwork")  # the library's spelling
+    assert (tip.takeaway, tip.body) == ("Say when you will call back.", "A body.")
+
+
+def test_the_offered_date_skips_weeks_that_have_a_tip(
+    sample: Library, run: Run, isolated: Path, tty: None
+) -> None:
+    sample.add("Already Planned", "2026-12-02", ("Teamwork",))  # week 49; week 50 has Plan the Snow Day
+    result = run("add", input="Later On\n\nTeamwork\n\nText.\n", env=NO_EDITOR)
+    assert result.exit_code == 0, result.stderr
+    assert "[2026-12-15]: " in result.stderr
+    assert "2026-12-15-later-on" in user_tips(isolated)
+
+
+def test_interactive_add_retries_a_bad_date_and_takes_none(run: Run, isolated: Path, tty: None) -> None:
+    answers = "No Date Yet\nbanana\nnone\nRetail\n\nText.\n"
+    result = run("add", input=answers, env=NO_EDITOR)
+    assert result.exit_code == 0, result.stderr
+    assert "error: not a date: 'banana'" in result.stderr
+    assert user_tips(isolated)["no-date-yet"].parent.name == "undated"
+
+
+@pytest.mark.parametrize(("answer", "stored"), [("y\n", "Service Recovery"), ("n\n", "servce recovery")])
+def test_a_near_miss_category_is_confirmed(
+    sample: Library, run: Run, isolated: Path, tty: None, answer: str, stored: str
+) -> None:
+    answers = f"Near Miss\n\nservce recovery\n{answer}\nText.\n"
+    result = run("add", input=answers, env=NO_EDITOR)
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "'servce recovery' is not a category yet; did you mean 'Service Recovery'? [Y/n]: " in result.stderr
+    )
+    assert read_tip(user_tips(isolated)["2026-12-01-near-miss"]).categories == (stored,)
+
+
+def test_interactive_add_writes_the_body_in_the_editor(
+    sample: Library, run: Run, isolated: Path, tty: None, tmp_path: Path
+) -> None:
+    script = tmp_path / "write-body"
+    script.write_text("#!/bin/sh\nprintf 'First line.\\n\\n- a point\\n' > \"$1\"\n", encoding="utf-8")
+    script.chmod(0o755)
+    result = run("add", input="In the Editor\n\nTeamwork\n\n", env={"EDITOR": str(script), "VISUAL": ""})
+    assert result.exit_code == 0, result.stderr
+    assert read_tip(user_tips(isolated)["2026-12-01-in-the-editor"]).body == "First line.\n\n- a point"
+
+
+def test_an_input_that_ends_stops_the_questions(run: Run, isolated: Path, tty: None) -> None:
+    result = run("add", input="Only a Title\n", env=NO_EDITOR)
+    assert result.exit_code == 1
+    assert "note: no answer: the input ended" in result.stderr
+    assert not (isolated / "data" / "tips").exists()
+
+
+def test_category_options_take_the_library_spelling(sample: Library, run: Run, isolated: Path) -> None:
+    result = run("add", "-t", "Spelled Right", "-c", "phone and email", "-c", "servce recovery", "-b", "x")
+    assert result.exit_code == 0, result.stderr
+    assert read_tip(user_tips(isolated)["spelled-right"]).categories == ("Phone & Email", "servce recovery")
+    assert "note: 'servce recovery' is a new category (did you mean 'Service Recovery'?)" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("today", "dated", "expected"),
+    [
+        ("2026-11-25", [], "2026-12-01"),
+        ("2026-11-24", [], "2026-12-01"),  # a Tuesday: the next one
+        ("2026-11-23", [], "2026-11-24"),
+        ("2026-11-25", ["2026-11-30", "2026-12-11"], "2026-12-15"),
+        ("2026-12-28", ["2027-01-05"], "2026-12-29"),  # ISO week 2026-W53
+        ("2026-12-28", ["2026-12-31", "2027-01-05"], "2027-01-12"),
+    ],
+)
+def test_next_free_tuesday(today: str, dated: list[str], expected: str) -> None:
+    import datetime as dt
+
+    found = authoring.next_free_day(dt.date.fromisoformat(today), [dt.date.fromisoformat(d) for d in dated])
+    assert found == dt.date.fromisoformat(expected)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("phone & email", ("Phone & Email", "known")),
+        ("Phone and Email", ("Phone & Email", "known")),
+        ("phone-email", ("Phone & Email", "known")),
+        ("Servce Recovery", ("Service Recovery", "close")),
+        ("  Night   Shift ", ("Night Shift", "new")),
+    ],
+)
+def test_match_category(typed: str, expected: tuple[str, str]) -> None:
+    assert authoring.match_category(typed, ["Phone & Email", "Service Recovery", "Retail"]) == expected
 
 
 def test_add_refuses_a_duplicate_title_and_renames_a_clashing_slug(run: Run, isolated: Path) -> None:

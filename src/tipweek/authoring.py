@@ -75,10 +75,10 @@ def check_tip(data: bytes, path: str) -> Tip:
         raise TipFileError(path, None, "invalid TOML: nested too deeply") from None
 
 
-def write_draft(text: str | bytes, name: str = "draft") -> Path:
+def write_draft(text: str | bytes, name: str = "draft", suffix: str = ".toml") -> Path:
     """A private temporary file for the editor, outside every library: the library file is
     only ever replaced whole, after the edit validates. The caller removes it."""
-    fd, path = tempfile.mkstemp(prefix=f"tip-{name[:40]}-", suffix=".toml")
+    fd, path = tempfile.mkstemp(prefix=f"tip-{name[:40]}-", suffix=suffix)
     with os.fdopen(fd, "wb") as handle:
         handle.write(text.encode("utf-8") if isinstance(text, str) else text)
     return Path(path)
@@ -224,3 +224,38 @@ def read_draft(path: Path) -> bytes:
     except (NotRegularFile, OSError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise TipFileError(str(path), None, f"cannot read: {reason}") from None
+
+
+# --- asking for a new tip: the date, the categories ---------------------------------------------
+
+TUESDAY = 1  # the bundled library's tips fall on Tuesdays; a new one is offered the same
+
+
+def next_free_day(today: dt.date, dated: Iterable[dt.date], weekday: int = TUESDAY) -> dt.date:
+    """The first `weekday` after `today` in a week no tip is dated in: the date `tip add`
+    offers, so that a new tip takes a week of its own."""
+    taken = {d.isocalendar()[:2] for d in dated}
+    day = today + dt.timedelta(days=(weekday - today.weekday()) % 7 or 7)
+    for _ in range(10 * 53):
+        if day.isocalendar()[:2] not in taken:
+            return day
+        day += dt.timedelta(weeks=1)
+    return day
+
+
+def match_category(name: str, known: Iterable[str]) -> tuple[str, str]:
+    """A category as the library spells it: the same key (`phone & email`, `Phone and Email`)
+    is that category, "known"; a near miss (`Servce Recovery`) is "close", to be confirmed;
+    anything else is a "new" category, kept as typed."""
+    import difflib
+
+    from tipweek.text import category_key
+
+    names = {category_key(k): k for k in known}
+    key = category_key(name)
+    if key in names:
+        return names[key], "known"
+    close = difflib.get_close_matches(key, list(names), n=1, cutoff=0.8)
+    if close:
+        return names[close[0]], "close"
+    return " ".join(name.split()), "new"

@@ -80,9 +80,10 @@ def ask(question: str, default: str = "") -> str:
     console.print(prompt, end="")
     try:
         answer = input()
-    except EOFError:
+    except EOFError:  # nobody can answer any more: stop rather than ask forever
         console.print()
-        return default
+        report("no answer: the input ended", kind="note")
+        raise typer.Exit(ExitCode.FAILURE) from None
     return answer.strip() or default
 
 

@@ -57,31 +57,106 @@ def _read_body_file(name: str) -> str:
         raise BadInput(f"cannot read the body file {name}: {reason}") from None
 
 
-def _ask_missing(fields: dict[str, Any], missing: list[str]) -> None:
-    from rich.prompt import Prompt
+def _interview(st: State, fields: dict[str, Any]) -> None:
+    """In a terminal, ask for every field the options left empty: the title, the date (the
+    next free Tuesday offered), the categories (the library's listed, its spelling kept), the
+    takeaway, and the body (in $VISUAL or $EDITOR when set). Questions go to stderr: stdout
+    carries only the new tip's id."""
+    from tipweek.cli.app import ask
 
-    console = err_console()  # stdout carries only the new tip's id
-    for key in missing:
-        while not fields.get(key):
-            if key == "title":
-                fields["title"] = Prompt.ask("Title", console=console).strip()
-            elif key == "categories":
-                answer = Prompt.ask("Categories (comma-separated)", console=console)
-                fields["categories"] = [c.strip() for c in answer.split(",") if c.strip()]
-            else:
-                fields["body"] = Prompt.ask(
-                    "Body (one paragraph; use --edit for more)", console=console
-                ).strip()
+    while not fields["title"]:
+        fields["title"] = ask("Title")
+    if fields["date"] is None:
+        fields["date"] = _ask_date(st)
+    while not fields["categories"]:
+        fields["categories"] = _ask_categories(st)
+    if not fields["takeaway"]:
+        fields["takeaway"] = ask("Takeaway: the tip in one sentence (Enter to leave it out)")
+    while not str(fields["body"]).strip():
+        fields["body"] = _ask_body(st, fields["title"])
+
+
+def _ask_date(st: State) -> Any:
+    from tipweek.authoring import next_free_day
+    from tipweek.cli.app import ask
+    from tipweek.store import Filters
+
+    dated = [t.date for t in st.store.tips(Filters(since=st.today)) if t.date]
+    offered = next_free_day(st.today, dated)
+    while True:
+        answer = ask("Date: the tip of that week ('none' for no date)", offered.isoformat())
+        if answer.lower() in ("none", "-", "no"):
+            return None
+        try:
+            return st.date(answer)
+        except BadInput as exc:
+            report(exc.message, hint=exc.hint)
+
+
+def _ask_categories(st: State) -> list[str]:
+    from rich.text import Text
+
+    from tipweek.cli.app import ask
+
+    known = sorted((c.name for c in st.store.categories()), key=str.casefold)
+    if known:
+        listed = Text("Categories: ", style="bold").append(", ".join(known), style="cyan")
+        err_console().print(listed)
+    answer = ask("Categories, comma-separated")
+    return _canonical(known, [part for part in answer.split(",") if part.strip()], ask_close=True)
+
+
+def _canonical(known: list[str], names: list[str], *, ask_close: bool) -> list[str]:
+    """Each category in the library's spelling; a near miss is confirmed (in a terminal) or
+    noted; a new category is noted."""
+    from tipweek.authoring import match_category
+    from tipweek.cli.app import confirm
+    from tipweek.text import unite_categories
+
+    chosen = []
+    for typed in names:
+        name, how = match_category(typed, known)
+        if how == "close":
+            question = f"'{typed.strip()}' is not a category yet; did you mean '{name}'?"
+            if ask_close and confirm(question, default=True):
+                chosen.append(name)
+                continue
+            if not ask_close:
+                report(f"'{typed.strip()}' is a new category", kind="note", hint=f"did you mean '{name}'?")
+            name, how = " ".join(typed.split()), "new"
+        elif how == "new" and ask_close:
+            report(f"'{name}' is a new category", kind="note")
+        chosen.append(name)
+    return list(unite_categories(chosen))
+
+
+def _ask_body(st: State, title: str) -> str:
+    from tipweek import authoring
+    from tipweek.cli.app import ask
+    from tipweek.text import slugify
+
+    if not (st.env.get("VISUAL", "").strip() or st.env.get("EDITOR", "").strip()):
+        return ask("Body: one paragraph of Markdown (set $EDITOR to write more)")
+    draft = authoring.write_draft("", slugify(title, fallback="tip"), suffix=".md")
+    try:
+        authoring.run_editor(draft, st.env)
+        body = draft.read_text(encoding="utf-8").strip()
+    finally:
+        draft.unlink(missing_ok=True)
+    if not body:
+        report("nothing added: the body was left empty", kind="note")
+        raise typer.Exit(ExitCode.FAILURE)
+    return body
 
 
 def _reopen(error: Exception) -> bool:
     """On a terminal, show the error and offer to fix it in the editor again."""
     if not interactive():
         return False
-    from rich.prompt import Confirm
+    from tipweek.cli.app import confirm
 
     report(str(error))
-    return Confirm.ask("Open the editor again to fix it?", default=True, console=err_console())
+    return confirm("Open the editor again to fix it?", default=True)
 
 
 def _edit_new(st: State, fields: dict[str, Any], target: LibrarySource, preferred: str) -> Tip:
@@ -170,8 +245,10 @@ def add(
 ) -> None:
     """Add a tip to your library and print its id.
 
-    Give the title, a category and the body as options; in a terminal, whatever is missing is
-    asked for. With `--edit` the tip is written in your editor from a filled-in template and
+    Give the title, a category and the body as options. In a terminal, `tip add` alone asks
+    for each: the date (the next Tuesday no tip has yet is offered), the categories (the
+    library's are listed, and its spelling is kept), the takeaway, and the body (in your
+    editor when $EDITOR is set). With `--edit` the tip is written in your editor from a filled-in template and
     checked before it is saved. New tips go into your own library (or `--into`), never into
     the bundled one. A tip with the same title as one already in that library is refused.
 
@@ -189,7 +266,9 @@ def add(
     target = target_library(st, into)
     fields = _fields(st, title, date, category, takeaway, summary, tag, body, body_file)
     preferred = _copy_from(st, fields, copy_of) if copy_of else ""
-    tip = _edit_new(st, fields, target, preferred) if edit else _new_from_fields(fields, target, preferred)
+    tip = (
+        _edit_new(st, fields, target, preferred) if edit else _new_from_fields(st, fields, target, preferred)
+    )
     # Stamped, so that the rotation admits it only from the next day (week) on: a new tip
     # never changes the tip of a day or week that has already started.
     path = write_tip(target, tip.with_changes(added=st.today))
@@ -222,10 +301,13 @@ def _fields(
     """The tip's fields as the options give them (empty where they are missing)."""
     if body is not None and body_file is not None:
         raise BadInput("give either --body or --body-file, not both")
+    categories = [c.strip() for c in category or [] if c.strip()]
+    if categories:  # `-c 'phone & email'` is the library's Phone & Email
+        categories = _canonical([c.name for c in st.store.categories()], categories, ask_close=False)
     return {
         "title": (title or "").strip(),
         "date": st.date(date) if date else None,
-        "categories": [c.strip() for c in category or [] if c.strip()],
+        "categories": categories,
         "tags": list(tag or []),
         "takeaway": takeaway or "",
         "summary": summary or "",
@@ -244,7 +326,7 @@ def _copy_from(st: State, fields: dict[str, Any], copy_of: str) -> str:
     return original.id
 
 
-def _new_from_fields(fields: dict[str, Any], target: LibrarySource, preferred: str) -> Tip:
+def _new_from_fields(st: State, fields: dict[str, Any], target: LibrarySource, preferred: str) -> Tip:
     """The tip the options describe, asking for what is missing when someone can answer."""
     from tipweek import authoring
 
@@ -254,7 +336,8 @@ def _new_from_fields(fields: dict[str, Any], target: LibrarySource, preferred: s
             "missing " + ", ".join(REQUIRED[k] for k in missing),
             hint="give them as options, use --edit, or run `tip add` in a terminal to be asked",
         )
-    _ask_missing(fields, missing)
+    if missing:
+        _interview(st, fields)
     tip = authoring.build_tip(fields)
     return tip.with_changes(id=authoring.choose_id(tip, _target_tips(target), preferred))
 
@@ -397,11 +480,9 @@ def rm(
     if not yes:
         if not interactive():
             raise BadInput(f"not removing '{tip.id}' without confirmation", hint="use --yes")
-        from rich.prompt import Confirm
-        from rich.text import Text
+        from tipweek.cli.app import confirm
 
-        question = Text(f"Remove '{one_line(tip.title)}' ({tip.path})?")
-        if not Confirm.ask(question, default=False, console=err_console()):
+        if not confirm(f"Remove '{one_line(tip.title)}' ({tip.path})?"):
             report("nothing removed", kind="note")
             raise typer.Exit(ExitCode.FAILURE)
     path = remove_tip(st.sources, tip)
