@@ -158,8 +158,8 @@ def test_check_passes_on_a_good_library(sample: Library, run: Run) -> None:
         (["today", "--category", "nope"], 2, "unknown category 'nope'"),
         (["list", "--limit", "0"], 2, "is not in the range"),
         (["list", "--limit", "abc"], 2, "'abc' is not a valid int"),
-        (["bogus"], 2, "No such command 'bogus'"),
-        (["show"], 2, "Missing argument 'ID'"),
+        (["bogus"], 2, "no such command 'bogus'"),
+        (["show"], 2, "missing argument 'ID'"),
         (["--library"], 2, "requires an argument"),
     ],
 )
@@ -172,6 +172,8 @@ def test_bad_input_is_one_line_and_an_exit_code(
     assert "Traceback" not in result.stderr + result.stdout
     if message:
         assert result.stderr.count("\n") == 1
+        first = result.stderr.removeprefix("error: ").split()[0]
+        assert first.islower() or first.isupper(), result.stderr  # one style: lower-case errors
 
 
 def test_malformed_file_is_one_warning_and_the_rest_still_served(sample: Library, run: Run) -> None:

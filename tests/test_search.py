@@ -157,7 +157,7 @@ def test_help_anywhere(lib: Library, run: Run, args: tuple[str, ...]) -> None:
 
 @pytest.mark.parametrize(
     ("args", "message"),
-    [(("refund", "-n"), "requires an argument"), (("refund", "--limt", "2"), "No such option: --limt")],
+    [(("refund", "-n"), "requires an argument"), (("refund", "--limt", "2"), "no such option: --limt")],
 )
 def test_bad_options_are_usage_errors(lib: Library, run: Run, args: tuple[str, ...], message: str) -> None:
     result = run("search", *args)

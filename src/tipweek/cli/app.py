@@ -105,8 +105,15 @@ def _usage(error: UsageError) -> NoReturn:
     if isinstance(error, NoArgsIsHelpError):
         raise error
     where = error.ctx.command_path if error.ctx else "tip"
-    report(error.format_message(), hint=f"see '{where} --help'")
+    report(lower_first(error.format_message().rstrip(".")), hint=f"see '{where} --help'")
     raise typer.Exit(ExitCode.BAD_INPUT) from None
+
+
+def lower_first(message: str) -> str:
+    """Click's "No such option: …" as every other error reads: "no such option: …" (a word
+    in capitals, such as SMTP or ID, is left alone)."""
+    first = message.split(" ", 1)[0]
+    return message[:1].lower() + message[1:] if first[:1].isupper() and not first.isupper() else message
 
 
 def _add_library(ctx: ClickContext, _param: object, value: tuple[str, ...] | None) -> None:
