@@ -172,6 +172,8 @@ def test_two_imports_of_the_same_inputs_at_once(library: Library, run: Run, tmp_
     for process in importers:
         _, err = process.communicate(timeout=60)
         assert "Traceback" not in err and "unexpected" not in err, err
+        # Under load one may wait out the other's index lock: it then reads the files directly.
+        err = "".join(line for line in err.splitlines(keepends=True) if "search index is busy" not in line)
         if process.returncode != 0:
             # The loser of a race for a file is told, one line per tip, that it already exists.
             assert process.returncode == 1
