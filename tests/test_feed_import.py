@@ -157,3 +157,14 @@ def test_round_trip_keeps_excerpts_sources_and_authors(run, library: Library, tm
     back = {t.id: t for t in load([LibrarySource("again", target, True)]).tips}
     original = {t.id: t for t in load([LibrarySource("lib", library.root)]).tips}
     assert back == original
+
+
+def test_a_blogs_name_is_the_publisher() -> None:
+    text = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Counter Notes</title>'
+        "<item><title>Say Hello</title><link>https://counter.example.org/hello</link>"
+        "<description>Say hello first. Then ask how you can help.</description></item>"
+        "</channel></rss>"
+    )
+    tip = feed.parse(text, "x").tips[0]
+    assert (tip.publisher, tip.source) == ("Counter Notes", "https://counter.example.org/hello")

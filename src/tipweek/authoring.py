@@ -43,7 +43,7 @@ def template(fields: Mapping[str, Any], today: dt.date) -> str:
     lines.append(f"date = {date.isoformat()}" if date else f"# date = {today.isoformat()}")
     for key in ("categories", "tags"):
         lines.append(f"{key} = [{', '.join(_toml_value(str(v)) for v in fields.get(key) or ())}]")
-    for key in ("author", "source", "summary", "takeaway"):
+    for key in ("author", "publisher", "source", "summary", "takeaway"):
         lines.append(f"{key} = {_toml_value(fields.get(key) or '')}")
     body = str(fields.get("body") or "").strip("\n")
     quoted = _toml_value(f"{body}\n") if body else '"""\n\n"""'

@@ -111,7 +111,8 @@ def _excerpt_parts(tip: Tip) -> list[RenderableType]:
         where.append(" The whole tip: ", style="dim")
         where.append(one_line(tip.source), style=f"underline {ACCENT}")
     elif tip.publisher:
-        where.append(f" From {one_line(tip.publisher)}.", style="dim")
+        name = one_line(tip.publisher)
+        where.append(f" From {name}{'' if name.endswith('.') else '.'}", style="dim")
     return [*parts, Text(""), where]
 
 

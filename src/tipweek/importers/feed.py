@@ -12,6 +12,7 @@ becomes a tip like this:
 - source: the post's link. Feeds written by tipweek link their own site's pages, so there the
   tip's source is the `via` link and a tip without one has none: a site's feed imported back
   gives the same tips. Categories with the tag scheme are tags.
+- publisher: the feed's title (the blog's name), except in tipweek's own feeds.
 
 A file saved from a browser that shows the feed as text inside a web page is read too.
 """
@@ -181,7 +182,9 @@ def _body_and_summary(entry: Any, is_atom: bool) -> dict[str, Any]:
     return {"body": body, "summary": summary, "takeaway": takeaway, "excerpt": False}
 
 
-def _tip(entry: Any, ours: bool, is_atom: bool, source: str, extra: Sequence[str]) -> Tip:
+def _tip(
+    entry: Any, ours: bool, is_atom: bool, source: str, extra: Sequence[str], publisher: str = ""
+) -> Tip:
     detail = entry.get("title_detail") or {}
     title = _plain(str(entry.get("title", "")), str(detail.get("type", "")))
     categories, tags = _terms(entry)
@@ -193,6 +196,7 @@ def _tip(entry: Any, ours: bool, is_atom: bool, source: str, extra: Sequence[str
         "categories": categories or [c for c in extra if c.strip()] or list(DEFAULT_CATEGORIES),
         "tags": tags,
         "author": one_line(str(author.get("name") or "")),
+        "publisher": publisher,
         "source": link if link.lower().startswith(("http://", "https://")) else "",
         **_body_and_summary(entry, is_atom),
     }
@@ -219,6 +223,8 @@ def parse(text: str, source: str, *, categories: Sequence[str] = ()) -> ImportRe
         return result
     ours = str((parsed.feed.get("generator_detail") or {}).get("name", "")) == "tipweek"
     is_atom = str(parsed.get("version", "")).startswith("atom")
+    # The blog's name is the publisher; a tipweek site's own feed is our library coming back.
+    publisher = "" if ours else one_line(str(parsed.feed.get("title", "")))
     seen: set[str] = set()
     for number, entry in enumerate(parsed.entries, start=1):
         key = str(entry.get("id") or entry.get("link") or "")
@@ -226,7 +232,7 @@ def parse(text: str, source: str, *, categories: Sequence[str] = ()) -> ImportRe
             continue  # the same post twice in one feed
         seen.add(key)
         try:
-            tip = _tip(entry, ours, is_atom, source, categories)
+            tip = _tip(entry, ours, is_atom, source, categories, publisher)
         except TipValueError as exc:
             result.problems.append((None, f"post {number}: {exc}"))
             continue
