@@ -11,13 +11,15 @@ import json
 import sqlite3
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tipweek.index.schema import unpack, without_waiting
 from tipweek.index.where import COLUMNS, TEXT, TIP_SQL, count_sql, nth_sql, rows_sql
-from tipweek.library import Problem
 from tipweek.model import Tip
-from tipweek.store import Category, Filters, canonical_name
+
+if TYPE_CHECKING:  # the fast route draws a tip with this module: not the library's modules
+    from tipweek.library import Problem
+    from tipweek.store import Category, Filters
 
 
 def row_to_tip(row: sqlite3.Row) -> Tip:
@@ -63,6 +65,8 @@ def count(db: sqlite3.Connection, filters: Filters, eligible_on: dt.date | None 
 
 
 def problems(db: sqlite3.Connection) -> list[Problem]:
+    from tipweek.library import Problem
+
     return [
         Problem(r["path"], r["line"], r["problem"])
         for r in db.execute("SELECT path, problem, line FROM files WHERE problem IS NOT NULL ORDER BY path")
@@ -70,6 +74,8 @@ def problems(db: sqlite3.Connection) -> list[Problem]:
 
 
 def categories(db: sqlite3.Connection) -> list[Category]:
+    from tipweek.store import Category, canonical_name
+
     spellings: dict[str, Counter[str]] = {}
     for r in db.execute("SELECT key, name, count FROM category_counts WHERE count > 0"):
         spellings.setdefault(r["key"], Counter())[r["name"]] = r["count"]
