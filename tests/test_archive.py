@@ -310,6 +310,11 @@ def test_shared_sample_pages() -> None:
     assert not any(t.date for t in tips if not t.excerpt)
     assert all(len(t.categories) >= 1 for t in tips)
     assert not any("http" in t.body for t in tips)
+    for tip in tips:  # clean text: properties only, none of the pages' words
+        assert "\u00a0" not in tip.summary + tip.body + tip.takeaway
+        assert tip.summary.endswith(("…", ".", "!", "?", "”")), tip.id
+        assert not tip.takeaway or tip.takeaway not in tip.body.split("\n\n")
+        assert tip.source == "" and tip.publisher
 
 
 # --- never raises -------------------------------------------------------------------------
@@ -454,3 +459,35 @@ def test_choices_are_recorded_for_the_dry_run() -> None:
     )
     assert "tag 'phone manner': the page header is in lower case, a tag archive" in said
     assert "left out 2 closing paragraph(s) of site promotion" in said
+
+
+def test_read_more_on_a_line_of_its_own_still_ends_the_teaser() -> None:
+    text = page(
+        "Greet Them Early - 3/4/25",
+        "A greeting sets the tone. It tells people they were seen",
+        "Read more",
+        "Next One - 3/11/25",
+        "A second teaser here. It is cut off in the mi  Read more »",
+    )
+    result = archive.parse(text, "p")
+    assert result.problems == []
+    assert [t.summary for t in result.tips] == ["A greeting sets the tone. …", "A second teaser here. …"]
+
+
+def test_a_page_saved_without_blank_lines_reads_the_same() -> None:
+    text = (
+        "Retail | Shop Floor Notes - Page 2\n"
+        "Greet Them Early - 3/4/25\n"
+        "A greeting sets the tone. It tells people they  Read more\n"
+        "\n"
+        "Count the Change Aloud\n"
+        "Posted on in Retail 3 Comments\n"
+        "Counting aloud prevents most arguments at the till, and it takes no time at all.\n"
+        "\n"
+        "Say the amount as you hand it over.\n"
+    )
+    result = archive.parse(text, "p")
+    assert result.problems == []
+    teaser, post = result.tips
+    assert (teaser.title, teaser.summary) == ("Greet Them Early", "A greeting sets the tone. …")
+    assert post.body.startswith("Counting aloud") and post.takeaway == "Say the amount as you hand it over."

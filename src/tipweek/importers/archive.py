@@ -161,16 +161,24 @@ def is_pagination(line: str) -> bool:
 
 
 def split_blocks(lines: Sequence[str], start: int) -> list[Block]:
+    """Runs of non-blank lines. Pages saved without some blank lines read the same: a dated
+    title and a "Posted on" line start blocks of their own, and a "Read more" link on a line
+    of its own, after a blank line, still ends the teaser before it."""
     blocks: list[Block] = []
     current: Block | None = None
     for number, line in enumerate(lines[start:], start=start + 1):
         if not line.strip() or is_pagination(line):
             current = None
             continue
-        if current is None:
+        if current is None and blocks and READ_MORE.fullmatch(" " + line.strip()):
+            blocks[-1].lines.append(line.rstrip())
+            continue
+        if current is None or POSTED.match(line.strip()):  # "Posted on" always starts a block
             current = Block(number, [])
             blocks.append(current)
         current.lines.append(line.rstrip())
+        if TITLE_DATE.match(line.strip()) or TITLE_TOW.match(line.strip()):
+            current = None  # a dated title is a block of its own, blank line or not
     return blocks
 
 
