@@ -153,3 +153,14 @@ def test_a_pipe_is_never_paged(long_tip: Library, pager: Any) -> None:
     assert result.returncode == 0
     assert paged(record) is None
     assert "Paragraph 24" in result.stdout and "\x1b[" not in result.stdout
+
+
+def test_a_send_dry_run_is_paged_with_the_server_first(long_tip: Library, pager: Any) -> None:
+    command, record = pager
+    code, screen = run_in_pty(["send", "--to", "team@example.org", "--dry-run"], _env(TIP_PAGER=command))
+    assert code == 0
+    got = paged(record)
+    assert got is not None, screen
+    assert got["text"].startswith("server:   localhost:587 (STARTTLS, no login)\n")
+    assert "Paragraph 24" in got["text"]
+    assert "dry run: nothing sent" in screen  # stderr stays on the terminal

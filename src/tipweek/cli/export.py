@@ -313,6 +313,13 @@ def _show_dry_run(st: State, outgoing: Outgoing, *, raw: bool, force: bool) -> N
     if raw:
         typer.echo(summary, err=True, nl=False)
         write_stdout(outgoing.preview())
+    elif st.out.is_terminal:  # paged like any long view: the server and envelope stay in sight
+        from rich.text import Text
+
+        from tipweek.cli import paging
+        from tipweek.text import clean
+
+        paging.page(st.out, Text(clean(summary + "\n" + outgoing.readable()), end=""), None, st.env)
     else:
         write_stdout((summary + "\n" + outgoing.readable()).encode("utf-8"))
     if outgoing.repeat and not force:
