@@ -283,7 +283,8 @@ def over_long(text: str) -> list[str]:
         if len(line) <= WIDTH:
             continue
         rest = line[PREFIX.match(line).end() :]  # type: ignore[union-attr]
-        if not rest or re.search(r"\s", rest):
+        # A no-break space (U+00A0) joins words on purpose: only breakable white space counts.
+        if not rest or re.search(r"[^\S\u00a0]", rest):
             bad.append(line)
     return bad
 
