@@ -465,3 +465,16 @@ def test_markdown_export_import_keeps_ids_and_awkward_bodies(
     env = {"TIP_LIBRARY": str(target)}
     copied = json.loads(run("list", "--json", env=env).stdout)
     assert without_added(copied) == without_added(json.loads(run("list", "--json").stdout))
+
+
+@pytest.mark.parametrize("columns", ["60", "80", "140"])
+def test_import_table_keeps_ids_whole(run, isolated: Path, columns: str) -> None:
+    """The id is what `tip show` takes: never broken across lines, at any usual width."""
+    archive = Path(__file__).parent / "fixtures" / "archive"
+    planned = run("import", str(archive), "--dry-run", "--format", "archive", env={"COLUMNS": "400"})
+    ids = [line.split()[2] for line in planned.stdout.splitlines() if line.startswith("create ")]
+    assert len(ids) > 10
+    out = run("import", str(archive), "--dry-run", "--format", "archive", env={"COLUMNS": columns}).stdout
+    words = {word for line in out.splitlines() for word in line.split()}
+    assert set(ids) <= words
+    assert all(len(line) <= int(columns) for line in out.splitlines())

@@ -344,21 +344,38 @@ def import_table(
     shown = [row for row in rows if row[1] != "unchanged"]
     if not shown:
         return caption
-    table = Table(title=Text("Import (dry run)" if dry_run else "Import"), header_style="bold")
+    title = Text("Import (dry run)" if dry_run else "Import", style="bold")
+    return Group(Fitted(lambda width: _import_rows(shown, width, dry_run=dry_run, title=title)), caption)
+
+
+def _import_rows(shown: Sequence[_ImportRow], width: int, *, dry_run: bool, title: Text) -> Table:
+    """Action, date and the id whole; categories and the note in columns of their own when the
+    width allows, else on a second line under the id."""
+    wide = _fits(width, 9, 10, _id_width([a.tip for a, _, _ in shown]), 20, 16)
+    table = Table(
+        title=title, title_justify="left", header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False,
+        show_edge=False,
+    )  # fmt: skip
     table.add_column("Action", no_wrap=True)
-    table.add_column("Tip", overflow="fold", ratio=3)
     table.add_column("Date", no_wrap=True)
-    table.add_column("Categories", overflow="fold", ratio=2)
-    table.add_column("Note", overflow="fold", ratio=2)
+    table.add_column("Tip" if wide else "Tip / categories · note", overflow="fold")
+    if wide:
+        table.add_column("Categories", overflow="fold")
+        table.add_column("Note", overflow="fold")
     for action, kind, error in shown:
-        table.add_row(
+        cells = [
             Text(kind if dry_run else DONE.get(kind, kind), style=_ACTION_STYLES.get(kind, "")),
-            Text(one_line(action.tip.id), style="cyan"),
             Text(action.tip.iso_date or "undated"),
-            Text("\n".join(one_line(c) for c in action.tip.categories)),
-            Text(one_line(error or action.note)),
-        )
-    return Group(table, caption)
+            Text(one_line(action.tip.id), style=ACCENT),
+        ]
+        categories = [one_line(c) for c in action.tip.categories]
+        note = one_line(error or action.note)
+        if wide:
+            cells += [Text("\n".join(categories), style="dim"), Text(note)]
+        else:
+            cells[2].append("\n" + " · ".join(x for x in (", ".join(categories), note) if x), style="dim")
+        table.add_row(*cells)
+    return table
 
 
 def import_choices(actions: Sequence[Action], choices: Mapping[str, Sequence[str]]) -> Text:
