@@ -538,4 +538,13 @@ PagerOpt = Annotated[
         show_default=False,
     ),
 ]
+#: The tip a delivery command works on: an id, today's or this week's.
+TipArg = Annotated[
+    str | None,
+    typer.Argument(
+        metavar="[ID|today|week]",
+        help="A tip id (or a unique start of one), 'today' or 'week' (the default).",
+        show_default=False,
+    ),
+]
 LimitOpt = Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most this many tips.")]

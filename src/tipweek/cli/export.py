@@ -14,6 +14,7 @@ from tipweek.cli.app import (
     ExitCode,
     LimitOpt,
     SinceOpt,
+    TipArg,
     UntilOpt,
     command,
     interactive,
@@ -28,14 +29,6 @@ if TYPE_CHECKING:
     from tipweek.mail import Outgoing
     from tipweek.model import Tip
 
-TipArg = Annotated[
-    str | None,
-    typer.Argument(
-        metavar="[ID|today|week]",
-        help="A tip id (or a unique start of one), 'today' or 'week' (the default).",
-        show_default=False,
-    ),
-]
 ToOpt = Annotated[
     list[str] | None,
     typer.Option("--to", metavar="ADDR", help="Recipient (repeatable); default: [export] to in the config."),

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tipweek.cli.app import DateOpt, ExitCode, command, emit_json, report, state
+from tipweek.cli.app import DateOpt, ExitCode, TipArg, command, emit_json, report, state
 
 if TYPE_CHECKING:
     from tipweek.chat import Posting
@@ -14,14 +14,6 @@ if TYPE_CHECKING:
     from tipweek.deliver import Result
     from tipweek.model import Tip
 
-WhichArg = Annotated[
-    str | None,
-    typer.Argument(
-        metavar="[ID|today|week]",
-        help="A tip id (or a unique start of one), 'today' or 'week' (the default).",
-        show_default=False,
-    ),
-]
 ChannelsOpt = Annotated[
     list[str] | None,
     typer.Option(
@@ -66,7 +58,7 @@ def pick(st: State, which: str | None, date: str | None) -> tuple[Tip, str]:
 @command()
 def post(
     ctx: typer.Context,
-    which: WhichArg = None,
+    which: TipArg = None,
     to: ChannelsOpt = None,
     kind: KindOpt = None,
     dry_run: Annotated[
@@ -160,7 +152,7 @@ def _preview_kind(tip: Tip, label: str, kind: str, st: State, *, dry_run: bool, 
 @command()
 def deliver(
     ctx: typer.Context,
-    which: WhichArg = None,
+    which: TipArg = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Say what would be delivered where; deliver nothing.")
     ] = False,
