@@ -218,6 +218,13 @@ def test_thesaurus_finds_groups_by_stem_and_phrase() -> None:
     assert ("raising", "their", "voice") not in found[0].related  # not itself
 
 
+@pytest.mark.parametrize("person", ["him", "someone", "somebody", "everyone"])
+def test_thesaurus_phrases_match_whoever_they_are_about(person: str) -> None:
+    thesaurus = compile_groups(GROUPS)
+    tokens = ["kept", "raising", person, "voice"]
+    assert [(m.start, m.stop) for m in thesaurus.find(tokens, stems(tokens))] == [(1, 4)]
+
+
 def test_thesaurus_oneway_groups() -> None:
     thesaurus = compile_groups(GROUPS)
     assert thesaurus.related("supervisor") == [("manager",)]

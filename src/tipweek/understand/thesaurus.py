@@ -27,7 +27,7 @@ from tipweek.understand.stemming import stems
 from tipweek.understand.stopwords import is_stop_word
 
 FORMAT = 1  # the `version` the files declare
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3  # 3: indefinite pronouns count as persons
 MAX_ENTRY_WORDS = 6
 _TOKEN = re.compile(r"[^\W_]+")
 
@@ -54,9 +54,11 @@ def content_positions(tokens: Sequence[str]) -> list[int]:
 
 #: Words that stand for whoever the phrase is about: "raising their voice" is also "raised his
 #: voice", so they compare equal in look-ups.
-PERSONS = frozenset(
-    "he she they him her them his hers their theirs my me mine your yours our us its".split()  # noqa: SIM905
-)
+PERSONS = frozenset([
+    "he", "she", "they", "him", "her", "them", "his", "hers", "their", "theirs", "my", "me", "mine",
+    "your", "yours", "our", "us", "its", "someone", "somebody", "anyone", "anybody", "everyone",
+    "everybody",
+])  # fmt: skip
 
 
 def key_token(token: str, token_stem: str) -> str:
