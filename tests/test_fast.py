@@ -59,6 +59,13 @@ CASES = [
     (FULL, ["week", "--date", "--short"]),
     (FULL, ["today", "--short", "--", "x"]),
     (FULL, ["--version"]),
+    (FAST, ["show", "greet-the-second-customer"]),
+    (FAST, ["show", "explain", "--json"]),
+    (FAST, ["show", "apologize-without-excuses", "--no-pager"]),
+    (FULL, ["show", "no-such-tip"]),
+    (FULL, ["show", "a"]),  # ambiguous: the full CLI lists the choices
+    (FULL, ["show"]),
+    (FULL, ["show", "greet", "--short"]),
     (FULL, ["list", "--json"]),
 ]
 
@@ -155,7 +162,7 @@ def test_no_stamp_means_the_full_route(sample: Library) -> None:
         (["today"], ("today", False, False, None, None, [], [])),
         (["today", "-s", "--unsent"], None),
         (["today", "-s", "-L", "lib/"], None),  # not written as the full CLI records it
-        (["show", "x", "--json"], None),
+        (["show", "x", "--json"], ("show", False, True, None, None, ["x"], [])),
         (["-s", "today"], None),
     ],
 )
@@ -180,10 +187,9 @@ def test_the_fast_options_are_the_commands_options(command: str) -> None:
         info, pretty_exceptions_short=True, rich_markup_mode=None
     )
     by_flag = {opt: p for p in click_command.params for opt in (*p.opts, *p.secondary_opts)}
-    for flag in fast.FLAGS:
-        assert by_flag[flag].is_flag
-    for flag in fast.VALUED:
-        assert not by_flag[flag].is_flag
+    takes = fast.SHOW_OPTIONS if command == "show" else (*fast.FLAGS, *fast.NEGATIVE, *fast.VALUED)
+    for flag in takes:
+        assert by_flag[flag].is_flag == (flag not in (*fast.VALUED, *fast.LIBRARY))
 
 
 def test_the_fast_route_imports_neither_typer_nor_rich(sample: Library, isolated: Path) -> None:

@@ -1,5 +1,5 @@
-"""The fast route: `tip today` and `tip week` without Typer, and with `--short` or `--json`
-without Rich either.
+"""The fast route: `tip today`, `tip week` and `tip show ID` without Typer, and `today` and
+`week` with `--short` or `--json` without Rich either.
 
 These run from login scripts and status lines many times a day, so they must start in a
 fraction of the time it takes Python to import Typer and Rich. This module imports only `os`,
@@ -33,7 +33,8 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
     from typing import Any
 
-HOT = ("today", "week")
+HOT = ("today", "week", "show")
+SHOW_OPTIONS = ("--json", "-j", "--pager", "--no-pager")  # what `show` takes (and --library)
 FLAGS = {"--short": "short", "-s": "short", "--json": "json", "-j": "json", "--pager": "pager"}
 NEGATIVE = {"--no-pager": "pager"}
 VALUED = {"--date": "date", "-d": "date", "--category": "category", "-c": "category"}
@@ -377,14 +378,17 @@ def open_current(index_file: str, roots: Sequence[tuple[str, str]]) -> sqlite3.C
 class Drawing:
     """A tip to draw in full, and how (`drawing.draw_tip`)."""
 
-    def __init__(self, tip: Any, blocks: Any, label: str, pager: bool | None) -> None:
+    def __init__(self, tip: Any, blocks: Any, label: str, pager: bool | None, similar: Any = ()) -> None:
         self.tip, self.blocks, self.label, self.pager = tip, blocks, label, pager
+        self.similar = similar
 
 
 def answer(request: Request, env: Mapping[str, str]) -> str | Drawing:
     """The text the full CLI would print for `request`, or the tip it would draw."""
     from tipweek import select, shapes
 
+    if request.command == "show":
+        return _show(request, env)
     pinned = env.get("TIP_TODAY")
     today = dt.date.fromisoformat(pinned) if pinned else dt.date.today()
     if request.words and request.date is not None:
@@ -423,11 +427,43 @@ def _drawing(db: sqlite3.Connection, request: Request, pick: Any, day: dt.date) 
     return Drawing(tip, queries.blocks(db, tip), f"{what} · ", request.pager)
 
 
+def _show(request: Request, env: Mapping[str, str]) -> str | Drawing:
+    """`tip show ID`: the tip `store.find_tip` finds in the `Index`, then its JSON, or the tip
+    drawn with "See also" (`Index.similar`), as `cli.read.show` does."""
+    if len(request.words) != 1 or request.short or request.date is not None or request.category:
+        raise Fallback("not a plain show")
+    from pathlib import Path
+
+    from tipweek import shapes
+    from tipweek.index.core import Index
+    from tipweek.library import LibrarySource
+    from tipweek.store import find_tip
+
+    index_file, roots = read_stamp(env, request.libraries)
+    db = open_current(index_file, roots)
+    try:
+        index = Index(db, [LibrarySource(name, Path(path)) for name, path in roots])
+        tip = find_tip(index, request.words[0])
+        if request.json:
+            return shapes.dumps(tip.to_json()) + "\n"
+        return Drawing(tip, index.blocks(tip), "", request.pager, index.similar(tip, 3))
+    finally:
+        db.close()
+
+
 def _draw(drawing: Drawing, env: Mapping[str, str]) -> None:
     from tipweek.cli.drawing import draw_tip, make_console
 
     out = make_console()
-    draw_tip(out, env, drawing.tip, drawing.blocks, label=drawing.label, pager=drawing.pager)
+    draw_tip(
+        out,
+        env,
+        drawing.tip,
+        drawing.blocks,
+        label=drawing.label,
+        pager=drawing.pager,
+        similar=drawing.similar,
+    )
 
 
 def run(argv: Sequence[str], env: Mapping[str, str] | None = None) -> int | None:
