@@ -206,7 +206,8 @@ def run() -> Run:
 
 @dataclass
 class Script:
-    """What the server answers, in order (the last answer repeats), and what it received."""
+    """What the server answers, in order (the last answer repeats), and what it received.
+    Status 0 never answers; -1 sends the answer's bytes (a raw HTTP response) one at a time."""
 
     answers: list[tuple[int, dict[str, str], bytes]] = field(default_factory=list)
     requests: list[dict[str, Any]] = field(default_factory=list)
@@ -226,6 +227,16 @@ def webhook() -> Iterator[tuple[str, Script]]:
             status, headers, answer = script.answers[min(len(script.requests), len(script.answers)) - 1]
             if status == 0:  # hang: never answer while the test runs
                 script.hang.wait(5)
+                return
+            if status == -1:  # trickle: the raw answer, one byte every 0.2 s
+                self.close_connection = True
+                for byte in answer:
+                    if script.hang.wait(0.2):
+                        return
+                    try:
+                        self.wfile.write(bytes([byte]))
+                    except OSError:  # the client gave up
+                        return
                 return
             self.send_response(status)
             for key, value in headers.items():

@@ -342,6 +342,21 @@ def test_a_server_that_hangs_is_given_up_on_and_not_posted_to_again(webhook: tup
     assert len(script.requests) == 1
 
 
+def test_a_server_that_trickles_its_answer_is_cut_off_at_the_timeout(webhook: tuple[str, Script]) -> None:
+    # A byte every 0.2 s never trips a per-read timeout; the whole answer would take 9 s and
+    # say 204, so the post fails only if the attempt as a whole is bounded by `timeout`.
+    url, script = webhook
+    script.answers = [(-1, {}, b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n")]
+    with pytest.raises(SendError) as caught:
+        post(url, Sleeps(), RetryPolicy(attempts=3, timeout=1.0))
+    assert str(caught.value) == (
+        "slack channel 'team' did not answer within 1s; the post may or may not have arrived"
+        " (not sent again, to avoid a duplicate; check the channel)"
+    )
+    (request,) = script.requests
+    assert json.loads(request["body"]) == {"text": "hello ✓"}
+
+
 def test_redirects_are_not_followed(webhook: tuple[str, Script]) -> None:
     url, script = webhook
     script.answers = [(302, {"Location": "https://elsewhere.example/collect"}, b"")]

@@ -10,7 +10,9 @@ The policy, and why:
 - Other 4xx: the platform refused this payload or the address; trying again cannot help.
 - No answer within `timeout` after the request was sent: the post may have arrived, so it is
   not sent again (a duplicate in a team channel is worse than one missing post, which the
-  delivery log lets the next run catch up).
+  delivery log lets the next run catch up). `timeout` bounds each attempt as a whole
+  (`deadline.Deadline`, as for SMTP): a server that trickles its answer a byte at a time is
+  cut off when the time is up, not only one that stops.
 Messages never contain the webhook URL: its path is the secret that lets anyone post.
 Redirects are not followed, so the payload only ever goes where the config says.
 """
@@ -21,10 +23,13 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tipweek.errors import BadInput, SendError
 from tipweek.text import one_line, shown
+
+if TYPE_CHECKING:
+    from tipweek.deadline import Deadline
 
 RETRY_STATUSES = (500, 502, 503, 504)
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
@@ -33,7 +38,7 @@ LOOPBACK = ("127.0.0.1", "::1", "localhost")
 @dataclass(frozen=True)
 class RetryPolicy:
     attempts: int = 3
-    timeout: float = 10.0  # seconds for connecting and for each read
+    timeout: float = 10.0  # seconds for each attempt: connecting, sending and the whole answer
     backoff: float = 1.0  # first wait after a failure; doubled each time
     max_wait: float = 60.0  # the longest Retry-After that is waited for
 
@@ -96,24 +101,47 @@ def _reason(body: bytes) -> str:
     return shown(one_line(text), 120)
 
 
-class _NoRedirects:
-    """urllib handler hook: a redirect is an answer like any other, never followed."""
+def _opener(deadline: Deadline) -> Any:
+    """A urllib opener that follows no redirect (a redirect is an answer like any other) and
+    hands each connection's socket to `deadline` as soon as it is connected, before any byte
+    is sent or read (the TLS handshake included)."""
+    import socket
+    import urllib.request
 
-    @staticmethod
-    def opener() -> Any:
-        import urllib.request
+    def open_socket(address: tuple[str, int], timeout: float, source_address: Any = None) -> socket.socket:
+        raw = socket.create_connection(address, deadline.remaining(), source_address)
+        deadline.watch(raw.fileno())
+        return raw
 
-        class Refuse(urllib.request.HTTPRedirectHandler):
-            def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-                return None
+    class Watch:
+        def do_open(self, http_class: Any, req: Any, **kwargs: Any) -> Any:
+            def connection(*args: Any, **options: Any) -> Any:
+                made: Any = http_class(*args, **options)
+                made._create_connection = open_socket
+                return made
 
-        return urllib.request.build_opener(Refuse)
+            return super().do_open(connection, req, **kwargs)  # type: ignore[misc]
+
+    class Http(Watch, urllib.request.HTTPHandler):
+        pass
+
+    class Https(Watch, urllib.request.HTTPSHandler):
+        pass
+
+    class Refuse(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+            return None
+
+    return urllib.request.build_opener(Refuse, Http, Https)
 
 
-def _attempt(url: str, data: bytes, timeout: float) -> tuple[int, Any, bytes]:
-    """One POST; returns (status, headers, body) for any HTTP answer; raises OSError otherwise."""
+def _attempt(url: str, data: bytes, deadline: Deadline) -> tuple[int, Any, bytes]:
+    """One POST within `deadline`; returns (status, headers, body) for any HTTP answer; raises
+    otherwise. The answer is closed only after the guard ends, so the timer never touches a
+    descriptor that was closed (and perhaps reused)."""
     import urllib.error
     import urllib.request
+    from contextlib import ExitStack
 
     from tipweek import __version__
 
@@ -123,29 +151,35 @@ def _attempt(url: str, data: bytes, timeout: float) -> tuple[int, Any, bytes]:
         method="POST",
         headers={"Content-Type": "application/json; charset=utf-8", "User-Agent": f"tipweek/{__version__}"},
     )
-    try:
-        with _NoRedirects.opener().open(request, timeout=timeout) as answer:
-            return answer.status, answer.headers, answer.read(65536)
-    except urllib.error.HTTPError as error:
-        with error:
-            return error.code, error.headers, error.read(65536)
+    with ExitStack() as closing, deadline.guard():
+        try:
+            answer = _opener(deadline).open(request, timeout=deadline.remaining())
+        except urllib.error.HTTPError as error:
+            answer = error
+        closing.callback(answer.close)
+        return answer.getcode(), answer.headers, answer.read(65536)
 
 
 def _try_once(url: str, data: bytes, where: str, timeout: float) -> tuple[int, Any, bytes] | str:
     """One POST: the answer, or what went wrong before anything was sent (safe to try again)."""
+    import http.client
     import urllib.error
 
+    from tipweek.deadline import Deadline
+
+    deadline = Deadline(timeout)
     try:
-        return _attempt(url, data, timeout)
+        return _attempt(url, data, deadline)
     except urllib.error.URLError as error:  # nothing was sent
         return f"cannot connect: {one_line(str(getattr(error.reason, 'strerror', None) or error.reason))}"
-    except TimeoutError:
-        raise SendError(
-            f"{where} did not answer within {timeout:g}s; the post may or may not have arrived",
-            hint="not sent again, to avoid a duplicate; check the channel",
-        ) from None
-    except OSError as error:
-        return f"connection failed: {one_line(str(error.strerror or error))}"
+    except (OSError, http.client.HTTPException) as error:
+        if deadline.expired or isinstance(error, TimeoutError):
+            raise SendError(
+                f"{where} did not answer within {timeout:g}s; the post may or may not have arrived",
+                hint="not sent again, to avoid a duplicate; check the channel",
+            ) from None
+        why = getattr(error, "strerror", None) or str(error) or type(error).__name__
+        return f"connection failed: {shown(one_line(why), 120)}"
 
 
 def _judge(
