@@ -213,3 +213,65 @@ def test_deliver_dry_run_names_a_missing_webhook_variable(isolated: Path, tmp_pa
         tip, "x", config, log_path=tmp_path / "sent.log", env={"TIP_SLACK_URL": "x"}, dry_run=True
     )
     assert [r.detail for r in ready] == [""]
+
+
+# --- an excerpt goes out only when named with --allow-excerpt, as for tip send ----------------
+
+TEASER_ID = "half-known-teaser"
+
+
+@pytest.fixture
+def teaser(sample):  # type: ignore[no-untyped-def]
+    """The sample library plus one excerpt, dated this week (the picks still pass it over)."""
+    sample.add("Half Known Teaser", "2026-11-24", body="", excerpt=True, summary="Only the start is here…")
+    return sample
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["post", TEASER_ID, "--to", "front-desk"],
+        ["post", TEASER_ID, "--to", "front-desk", "--dry-run"],
+        ["post", TEASER_ID, "--kind", "slack", "--dry-run"],
+        ["deliver", TEASER_ID],
+        ["deliver", TEASER_ID, "--dry-run"],
+    ],
+)
+def test_post_and_deliver_of_an_excerpt_refuse(
+    teaser, run, isolated: Path, hook: Script, smtp_server: Server, args: list[str]
+) -> None:
+    configure(isolated, smtp_server.port)
+    result = run(*args)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"error: '{TEASER_ID}' is an excerpt: only the start of the tip is known, so it is not sent "
+        "(complete it (tip import --update with the full post, or tip edit), or use --allow-excerpt)"
+    ]
+    assert result.stdout == ""
+    assert hook.requests == [] and smtp_server.handler.received == [] and log_lines(isolated) == []
+
+
+def test_post_and_deliver_of_an_excerpt_with_allow_excerpt(
+    teaser, run, isolated: Path, hook: Script, smtp_server: Server
+) -> None:
+    configure(isolated, smtp_server.port)
+    posted = run("post", TEASER_ID, "--to", "front-desk", "--allow-excerpt")
+    assert posted.exit_code == 0, posted.stderr
+    assert posted.stdout == f"posted '{TEASER_ID}' to Slack channel 'front-desk'\n"
+    assert "Only the start is here" in hook.requests[0]["body"].decode()
+    delivered = run("deliver", TEASER_ID, "--allow-excerpt")
+    assert delivered.exit_code == 0, delivered.stderr
+    assert len(smtp_server.handler.received) == 1 and len(hook.requests) == 1  # the channel had it
+    assert sorted(line[1:] for line in log_lines(isolated)) == [
+        [TEASER_ID, "chat:front-desk"],
+        [TEASER_ID, "lead@example.org,team@example.org"],
+    ]
+
+
+def test_the_week_passes_the_excerpt_over_without_allow_excerpt(
+    teaser, run, isolated: Path, hook: Script
+) -> None:
+    configure(isolated, None)
+    result = run("post", "week", "--to", "front-desk")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == f"posted '{WEEK_ID}' to Slack channel 'front-desk'\n"

@@ -28,7 +28,8 @@ if TYPE_CHECKING:
     from tipweek.config import Config, ConfigProblem, Paths
     from tipweek.index import Index
     from tipweek.library import LibrarySource
-    from tipweek.store import Curation, Filters
+    from tipweek.model import Tip
+    from tipweek.store import Curation, Filters, Store
     from tipweek.understand.thesaurus import Thesaurus
 
 
@@ -548,3 +549,22 @@ TipArg = Annotated[
     ),
 ]
 LimitOpt = Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most this many tips.")]
+#: Lets a delivery command (send, post, deliver) take a tip named by id that is an excerpt.
+AllowExcerptOpt = Annotated[
+    bool,
+    typer.Option("--allow-excerpt", help="Deliver the tip ID even if only its start is known (an excerpt)."),
+]
+
+
+def named_tip(store: Store, which: str, *, allow_excerpt: bool) -> Tip:
+    """The tip a delivery command was given by id. An excerpt is only the start of a tip: the
+    picks never choose one (`where_for`), and one named by id goes out only with --allow-excerpt."""
+    from tipweek.store import find_tip
+
+    tip = find_tip(store, which)
+    if tip.excerpt and not allow_excerpt:
+        raise BadInput(
+            f"'{tip.id}' is an excerpt: only the start of the tip is known, so it is not sent",
+            hint="complete it (tip import --update with the full post, or tip edit), or use --allow-excerpt",
+        )
+    return tip

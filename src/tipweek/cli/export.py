@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from tipweek.cli.app import (
     STDOUT_NAMES,
+    AllowExcerptOpt,
     CategoryOpt,
     DateOpt,
     ExitCode,
@@ -18,6 +19,7 @@ from tipweek.cli.app import (
     UntilOpt,
     command,
     interactive,
+    named_tip,
     report,
     state,
     write_output,
@@ -80,22 +82,6 @@ ResendOpt = Annotated[
 ]
 
 
-AllowExcerptOpt = Annotated[
-    bool,
-    typer.Option("--allow-excerpt", help="Send the tip ID even if only its start is known (an excerpt)."),
-]
-
-
-def _refuse_excerpt(tip: Tip) -> NoReturn:
-    """An excerpt is only the start of a tip: it is sent only when asked for by name."""
-    from tipweek.errors import BadInput
-
-    raise BadInput(
-        f"'{tip.id}' is an excerpt: only the start of the tip is known, so it is not sent",
-        hint="complete it (tip import --update with the full post, or tip edit), or use --allow-excerpt",
-    )
-
-
 def _select(
     st: State,
     tip_id: str | None,
@@ -110,7 +96,6 @@ def _select(
     tip named by its id may be an excerpt, and only when `allow_excerpt`."""
     from tipweek.errors import BadInput, NotFound
     from tipweek.select import tip_for_day, tip_for_week
-    from tipweek.store import find_tip
 
     if any(v is not None for v in (category, since, until, limit)):
         if tip_id is not None:
@@ -132,10 +117,7 @@ def _select(
         return [tip_for_day(st.store, st.date(date)).tip], False, "Tip of the Day"
     if date is not None:
         raise BadInput("--date goes with 'today' or 'week', not with a tip id")
-    tip = find_tip(st.store, which)
-    if tip.excerpt and not allow_excerpt:
-        _refuse_excerpt(tip)
-    return [tip], False, "Tip of the Week"
+    return [named_tip(st.store, which, allow_excerpt=allow_excerpt)], False, "Tip of the Week"
 
 
 @command()

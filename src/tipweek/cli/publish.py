@@ -6,7 +6,17 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tipweek.cli.app import DateOpt, ExitCode, TipArg, command, emit_json, report, state
+from tipweek.cli.app import (
+    AllowExcerptOpt,
+    DateOpt,
+    ExitCode,
+    TipArg,
+    command,
+    emit_json,
+    named_tip,
+    report,
+    state,
+)
 
 if TYPE_CHECKING:
     from tipweek.chat import Posting
@@ -36,12 +46,12 @@ ForceOpt = Annotated[
 ]
 
 
-def pick(st: State, which: str | None, date: str | None) -> tuple[Tip, str]:
-    """The tip and the heading it goes under: "Tip of the week 2026-W48", "Tip of the day …"."""
+def pick(st: State, which: str | None, date: str | None, *, allow_excerpt: bool) -> tuple[Tip, str]:
+    """The tip and the heading it goes under: "Tip of the week 2026-W48", "Tip of the day …".
+    A tip named by id may be an excerpt only with `allow_excerpt`, as for `tip send`."""
     from tipweek.dates import week_label
     from tipweek.errors import BadInput
     from tipweek.select import tip_for_day, tip_for_week
-    from tipweek.store import find_tip
 
     choice = (which or "week").strip()
     if choice.lower() == "week":
@@ -52,7 +62,7 @@ def pick(st: State, which: str | None, date: str | None) -> tuple[Tip, str]:
         return tip_for_day(st.store, day).tip, f"Tip of the day {day.isoformat()}"
     if date is not None:
         raise BadInput("--date goes with 'today' or 'week', not with a tip id")
-    return find_tip(st.store, choice), "Tip of the week"
+    return named_tip(st.store, choice, allow_excerpt=allow_excerpt), "Tip of the week"
 
 
 @command()
@@ -65,6 +75,7 @@ def post(
         bool, typer.Option("--dry-run", help="Print the JSON that would be posted; post nothing.")
     ] = False,
     force: ForceOpt = False,
+    allow_excerpt: AllowExcerptOpt = False,
     date: DateOpt = None,
 ) -> None:
     """Post a tip (this week's by default) to chat channels: Slack, Teams, Discord, Mattermost,
@@ -76,7 +87,8 @@ def post(
     document; a long tip is cut between paragraphs, with a link to the whole tip when
     [site] base_url is set. A post that went through is logged: posting the same tip to the
     same channel again needs --force. --dry-run prints the JSON (one channel: its payload;
-    several: an object by channel name).
+    several: an object by channel name). Excerpts (only the start of a tip is known) are
+    never picked; posting one by its id needs --allow-excerpt.
 
     **Examples**
 
@@ -88,7 +100,7 @@ def post(
     from tipweek import chat
 
     st = state(ctx)
-    tip, label = pick(st, which, date)
+    tip, label = pick(st, which, date, allow_excerpt=allow_excerpt)
     if kind is not None:
         _preview_kind(tip, label, kind, st, dry_run=dry_run, named=bool(to))
         return
@@ -157,6 +169,7 @@ def deliver(
         bool, typer.Option("--dry-run", help="Say what would be delivered where; deliver nothing.")
     ] = False,
     force: ForceOpt = False,
+    allow_excerpt: AllowExcerptOpt = False,
     date: DateOpt = None,
 ) -> None:
     """Deliver a tip (this week's by default) everywhere the config says, once.
@@ -166,6 +179,7 @@ def deliver(
     channel that already has the tip is skipped, so a second run (or a rerun after a
     failure) delivers only what is missing. Exits with 1 if any destination failed; the
     others are still delivered. Made for cron or a systemd timer on Monday morning.
+    Excerpts are never picked; delivering one by its id needs --allow-excerpt.
 
     **Examples**
 
@@ -177,7 +191,7 @@ def deliver(
     from tipweek.errors import BadInput
 
     st = state(ctx)
-    tip, label = pick(st, which, date)
+    tip, label = pick(st, which, date, allow_excerpt=allow_excerpt)
     results = run(tip, label, st.config, log_path=st.paths.send_log, env=st.env, dry_run=dry_run, force=force)
     if not results:
         message, hint = "nothing to deliver to", "set [export] to for email, or add [channels.NAME] tables"
