@@ -357,6 +357,42 @@ def test_a_server_that_trickles_its_answer_is_cut_off_at_the_timeout(webhook: tu
     assert json.loads(request["body"]) == {"text": "hello ✓"}
 
 
+def test_a_tls_handshake_that_trickles_is_cut_off_at_the_timeout() -> None:
+    # https to a server that answers the handshake a byte every 0.2 s: nothing was sent yet,
+    # so it counts as not connecting (and may be tried again), not as a post that may be out.
+    import socket
+    import threading
+
+    stop = threading.Event()
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def trickle() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            for _ in range(40):  # 8 s at most, so a regression fails rather than hangs
+                if stop.wait(0.2):
+                    return
+                try:
+                    conn.sendall(b"\x16")
+                except OSError:
+                    return
+
+    threading.Thread(target=trickle, daemon=True).start()
+    try:
+        with pytest.raises(SendError) as caught:
+            post(
+                f"https://127.0.0.1:{listener.getsockname()[1]}/hooks/x",
+                Sleeps(),
+                RetryPolicy(1, timeout=1.0),
+            )
+    finally:
+        stop.set()
+        listener.close()
+    assert str(caught.value) == (
+        "slack channel 'team': cannot connect: no connection within 1s after 1 attempts (nothing was posted)"
+    )
+
+
 def test_redirects_are_not_followed(webhook: tuple[str, Script]) -> None:
     url, script = webhook
     script.answers = [(302, {"Location": "https://elsewhere.example/collect"}, b"")]

@@ -171,6 +171,8 @@ def _try_once(url: str, data: bytes, where: str, timeout: float) -> tuple[int, A
     try:
         return _attempt(url, data, deadline)
     except urllib.error.URLError as error:  # nothing was sent
+        if deadline.expired:  # a server that trickles its TLS handshake, say
+            return f"cannot connect: no connection within {timeout:g}s"
         return f"cannot connect: {one_line(str(getattr(error.reason, 'strerror', None) or error.reason))}"
     except (OSError, http.client.HTTPException) as error:
         if deadline.expired or isinstance(error, TimeoutError):
