@@ -389,7 +389,7 @@ def test_a_tls_handshake_that_trickles_is_cut_off_at_the_timeout() -> None:
         stop.set()
         listener.close()
     assert str(caught.value) == (
-        "slack channel 'team': cannot connect: no connection within 1s after 1 attempts (nothing was posted)"
+        "slack channel 'team': cannot connect: no connection within 1s after 1 attempt (nothing was posted)"
     )
 
 

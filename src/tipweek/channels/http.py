@@ -227,4 +227,5 @@ def post_json(
         if attempt < policy.attempts:
             sleep(wait)
             wait = max(wait * 2, policy.backoff)
-    raise SendError(f"{where}: {problem} after {policy.attempts} attempts", hint="nothing was posted")
+    tries = "1 attempt" if policy.attempts == 1 else f"{policy.attempts} attempts"
+    raise SendError(f"{where}: {problem} after {tries}", hint="nothing was posted")
