@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from tipweek.text import one_line
 
 if TYPE_CHECKING:
+    from tipweek.channels._markup import Dialect
     from tipweek.model import Tip
 
 #: What every chat post shows at most of the body: a tip should read in a minute. Longer tips
@@ -46,6 +47,25 @@ def meta_line(tip: Tip) -> str:
 def rest_note(post: Post) -> str:
     """What follows a cut body when there is no link: how to read the rest in a terminal."""
     return f"The rest of this tip: tip show {post.tip.id}"
+
+
+def markdown_body(post: Post, room: int, dialect: Dialect, excerpt_note: str) -> list[str]:
+    """The paragraphs of a Markdown-speaking platform's message: the body cut to `room` at a
+    paragraph, or the blurb of an excerpt with `excerpt_note`; then the link to the whole tip,
+    or how to read the rest in a terminal."""
+    from tipweek.channels._markup import blocks, fit
+
+    tip, escape = post.tip, dialect.escape
+    body, cut = fit(blocks(tip.body, dialect), room, "\n\n", escape)
+    if tip.excerpt or not body:
+        body, cut = [escape(one_line(tip.blurb))], tip.excerpt
+    if tip.excerpt:
+        body.append(excerpt_note)
+    if cut and post.url:
+        body.append(f"[Read the whole tip]({post.url})")
+    elif cut and not tip.excerpt:
+        body.append(escape(rest_note(post)))
+    return body
 
 
 def fallback(post: Post) -> str:

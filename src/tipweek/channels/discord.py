@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tipweek.channels import ACCENT, READABLE_BODY, Post, meta_line, rest_note
-from tipweek.channels._markup import Dialect, blocks, fit, shorten
+from tipweek.channels import ACCENT, READABLE_BODY, Post, markdown_body, meta_line
+from tipweek.channels._markup import Dialect, shorten
 from tipweek.text import one_line
 
 KIND = "discord"
@@ -37,15 +37,9 @@ def payload(post: Post) -> dict[str, Any]:
     takeaway = shorten(one_line(tip.takeaway), LIMITS["field_value"])
     footer = shorten(f"{one_line(post.label)} · {meta_line(tip)}", 300)
     room = min(LIMITS["description"] - 200, LIMITS["total"] - len(title) - len(takeaway) - len(footer) - 300)
-    body, cut = fit(blocks(tip.body, MARKDOWN), min(room, READABLE_BODY), "\n\n", escape)
-    if tip.excerpt or not body:
-        body, cut = [escape(one_line(tip.blurb))], tip.excerpt
-    if tip.excerpt:
-        body.append("*Excerpt: only the start of this tip is known.*")
-    if cut and post.url:
-        body.append(f"[Read the whole tip]({post.url})")
-    elif cut and not tip.excerpt:
-        body.append(escape(rest_note(post)))
+    body = markdown_body(
+        post, min(room, READABLE_BODY), MARKDOWN, "*Excerpt: only the start of this tip is known.*"
+    )
     embed: dict[str, Any] = {
         "title": title,
         "description": "\n\n".join(body),

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tipweek.channels import ACCENT, READABLE_BODY, Post, fallback, meta_line, rest_note
-from tipweek.channels._markup import Dialect, blocks, fit
+from tipweek.channels import ACCENT, READABLE_BODY, Post, fallback, markdown_body, meta_line
+from tipweek.channels._markup import Dialect
 from tipweek.text import one_line
 
 KIND = "mattermost"
@@ -34,15 +34,7 @@ MARKDOWN = Dialect(
 
 def payload(post: Post) -> dict[str, Any]:
     tip = post.tip
-    body, cut = fit(blocks(tip.body, MARKDOWN), READABLE_BODY, "\n\n", escape)
-    if tip.excerpt or not body:
-        body, cut = [escape(one_line(tip.blurb))], tip.excerpt
-    if tip.excerpt:
-        body.append("_Excerpt: only the start of this tip is known._")
-    if cut and post.url:
-        body.append(f"[Read the whole tip]({post.url})")
-    elif cut and not tip.excerpt:
-        body.append(escape(rest_note(post)))
+    body = markdown_body(post, READABLE_BODY, MARKDOWN, "_Excerpt: only the start of this tip is known._")
     attachment: dict[str, Any] = {
         "fallback": fallback(post).replace("@", "@\u2060"),
         "color": ACCENT,
