@@ -45,6 +45,8 @@ def words_of(text: str) -> list[str]:
         ("don't shout", ["don", "shout"], []),
         ("follow-up", ["follow up"], []),
         ("wait wait WAIT", ["wait"], []),  # repeats once
+        ("like I said I would", ["like", "i", "said", "i", "would"], []),  # small words each time
+        ("+to to", ["to", "to"], []),
         ("NOT", ["not"], []),  # an operator with nothing to act on is a word
         ("wait OR", ["wait", "or"], []),
         ("CAFÉ “quoted”", ["cafe", "quoted"], []),
@@ -223,6 +225,40 @@ def test_thesaurus_phrases_match_whoever_they_are_about(person: str) -> None:
     thesaurus = compile_groups(GROUPS)
     tokens = ["kept", "raising", person, "voice"]
     assert [(m.start, m.stop) for m in thesaurus.find(tokens, stems(tokens))] == [(1, 4)]
+
+
+SLOTTED = compile_groups(
+    parse_groups(
+        {"group": [{"words": ["callback", "ring you back"]}, {"words": ["promise", "said i would"]}]}
+    )
+)
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("ring a customer back", [(0, 4, (1, 3))]),  # the slot's words are not part of it
+        ("ring the old man back", [(0, 5, (1, 4))]),
+        ("ring him back", [(0, 3, (0, 0))]),  # a person: the entry as written
+        ("ring customers back", [(0, 3, (1, 2))]),
+        ("ring one two three four back", []),  # too long a slot to be a person
+        ("back ring", []),
+        ("like i said i would", [(2, 5, (0, 0))]),
+    ],
+)
+def test_thesaurus_phrasal_verbs_around_a_person(
+    query: str, found: list[tuple[int, int, tuple[int, int]]]
+) -> None:
+    tokens = query.split()
+    assert [(m.start, m.stop, m.slot) for m in SLOTTED.find(tokens, stems(tokens))] == found
+
+
+def test_plan_keeps_the_slot_words_as_concepts_of_their_own() -> None:
+    planned = plan(parse("forgot to ring a customer back like I said I would"), LIBRARY, SLOTTED)
+    labels = [c.label for c in planned.concepts]
+    assert labels == ["forgot", "ring back", "customer", "said i would"]
+    ring = planned.concepts[1]
+    assert '"callback"' in ring.synonyms and "customer" not in ring.typed
 
 
 def test_thesaurus_oneway_groups() -> None:

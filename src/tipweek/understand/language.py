@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 from tipweek.errors import BadInput
 from tipweek.text import QUOTES, fold, shown
+from tipweek.understand.stopwords import is_stop_word
 
 #: At most this many different terms are read from one query: enough for a paragraph, and it
 #: keeps a pasted page from turning into thousands of lookups.
@@ -48,7 +49,7 @@ class Term(NamedTuple):
 
 
 class ParsedQuery(NamedTuple):
-    terms: tuple[Term, ...]  # what to find, in typed order, without repeats
+    terms: tuple[Term, ...]  # what to find, in typed order, without repeats but of small words
     excluded: tuple[Term, ...]  # what results must not contain
 
 
@@ -97,7 +98,8 @@ def parse(text: str) -> ParsedQuery:
         raise BadInput("empty search", hint="try a word or two, like: tip search angry caller")
     if text.count('"') % 2:
         raise BadInput(f"unbalanced quote in '{shown(text)}'", hint='close the "quoted phrase"')
-    terms: dict[tuple[tuple[str, ...], bool], Term] = {}
+    terms: list[Term] = []
+    seen: dict[tuple[tuple[str, ...], bool], int] = {}
     excluded: dict[tuple[tuple[str, ...], bool], Term] = {}
     for chunk in _chunks(text):
         sign = chunk[0] if chunk[0] in "+-" and len(chunk) > 1 else ""
@@ -107,13 +109,19 @@ def parse(text: str) -> ParsedQuery:
         key = (term.tokens, term.prefix)
         if sign == "-":
             excluded.setdefault(key, term._replace(required=False))
-        elif key in terms:
+        elif key in seen and not _glue(term):
             if term.required:
-                terms[key] = terms[key]._replace(required=True)
+                terms[seen[key]] = terms[seen[key]]._replace(required=True)
         elif len(terms) < MAX_TERMS:
-            terms[key] = term
+            seen.setdefault(key, len(terms))
+            terms.append(term)
     if not terms:
         if excluded:
             raise BadInput("a search needs at least one word to find, not only -excluded ones")
         raise BadInput(f"nothing to search for in '{shown(text)}'", hint="use letters or digits")
-    return ParsedQuery(tuple(terms.values()), tuple(excluded.values()))
+    return ParsedQuery(tuple(terms), tuple(excluded.values()))
+
+
+def _glue(term: Term) -> bool:
+    """A small word, kept each time it is typed: phrases need their own ("like I said I would")."""
+    return term.is_word and not term.required and is_stop_word(term.tokens[0])

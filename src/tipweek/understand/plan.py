@@ -207,18 +207,19 @@ def _correct_all(
     return corrections, unknown
 
 
-Found = dict[int, tuple[int, tuple[Entry, ...]]]  # first term -> (last term + 1, related entries)
+Found = dict[int, tuple[tuple[int, ...], tuple[Entry, ...]]]  # first term -> (its terms, related entries)
 
 
 def _entries(terms: list[Term], plain: list[int], word_stems: dict[int, str], thesaurus: Thesaurus) -> Found:
-    """Thesaurus entries named by runs of consecutive plain words, longest first."""
+    """Thesaurus entries named by runs of consecutive plain words, longest first; an entry's
+    terms need not be consecutive ("ring a customer back")."""
     found: Found = {}
     run: list[int] = []
     for n in [*plain, -1]:
         if run and n != run[-1] + 1:
             tokens = [terms[k].tokens[0] for k in run]
             for match in thesaurus.find(tokens, [word_stems[k] for k in run]):
-                found[run[match.start]] = (run[match.stop - 1] + 1, match.related)
+                found[run[match.start]] = (tuple(run[i] for i in match.positions()), match.related)
             run = []
         run.append(n)
     return found
@@ -228,22 +229,32 @@ def _concepts(terms: list[Term], wanted: set[int], found: Found, every: bool) ->
     """Concepts in typed order: thesaurus entries, other wanted words alone, phrases and
     prefixes as typed."""
     concepts: list[Concept] = []
-    n = 0
-    while n < len(terms):
-        term = terms[n]
+    taken: set[int] = set()
+    for n, term in enumerate(terms):
+        if n in taken:
+            continue
         if n in found:
-            stop, related = found[n]
-            tokens = tuple(terms[k].tokens[0] for k in range(n, stop))
+            positions, related = found[n]
+            taken.update(positions)
+            tokens = tuple(terms[k].tokens[0] for k in positions)
             typed = word_expression(tokens[0]) if len(tokens) == 1 else entry_expression(tokens)
             # The phrase's own words count too, as synonyms do: "card declined" still finds a tip
             # that says only "declined".
             words = [word_expression(t) for t in tokens if len(tokens) > 1 and not is_stop_word(t)]
             synonyms = tuple(dict.fromkeys([*(entry_expression(e) for e in related), *words]))
-            required = every or any(terms[k].required for k in range(n, stop))
+            required = every or any(terms[k].required for k in positions)
             concepts.append(Concept(" ".join(tokens), typed, synonyms, required))
-            n = stop
-            continue
-        if n in wanted or not term.is_word:
+        elif n in wanted or not term.is_word:
             concepts.append(Concept(term.text, term_expression(term), (), term.required or every))
-        n += 1
-    return concepts
+    return _once(concepts)
+
+
+def _once(concepts: list[Concept]) -> list[Concept]:
+    """Each concept once, where first typed: a small word typed twice ("like I said I would")
+    is kept twice only for the phrases it belongs to."""
+    out: dict[str, Concept] = {}
+    for c in concepts:
+        first = out.setdefault(c.typed, c)
+        if c.required and not first.required:
+            out[c.typed] = first._replace(required=True)
+    return list(out.values())

@@ -27,7 +27,7 @@ from tipweek.understand.stemming import stems
 from tipweek.understand.stopwords import is_stop_word
 
 FORMAT = 1  # the `version` the files declare
-CACHE_FORMAT = 3  # 3: indefinite pronouns count as persons
+CACHE_FORMAT = 4  # 3: indefinite pronouns count as persons; 4: so do "i" and "you"
 MAX_ENTRY_WORDS = 6
 _TOKEN = re.compile(r"[^\W_]+")
 
@@ -35,11 +35,18 @@ Entry = tuple[str, ...]  # a word or phrase, as folded tokens
 
 
 class Match(NamedTuple):
-    """Query tokens [start, stop) name an entry; `related` are the other entries of its groups."""
+    """Query tokens [start, stop) name an entry; `related` are the other entries of its groups.
+    Tokens [slot[0], slot[1]) are not part of it: they fill the place of the entry's person
+    ("ring a customer back" names "ring you back"), and stay words of their own."""
 
     start: int
     stop: int
     related: tuple[Entry, ...]
+    slot: tuple[int, int] = (0, 0)
+
+    def positions(self) -> list[int]:
+        """The query tokens that make up the entry."""
+        return [n for n in range(self.start, self.stop) if not self.slot[0] <= n < self.slot[1]]
 
 
 def entry_tokens(text: str) -> Entry:
@@ -52,11 +59,15 @@ def content_positions(tokens: Sequence[str]) -> list[int]:
     return kept or list(range(len(tokens)))
 
 
+#: A phrasal verb's person may be a few words long in a query: "ring a customer back",
+#: "turning the poor guy down". Up to this many words fill the place of "you", "them"…
+MAX_SLOT = 3
+
 #: Words that stand for whoever the phrase is about: "raising their voice" is also "raised his
 #: voice", so they compare equal in look-ups.
 PERSONS = frozenset([
-    "he", "she", "they", "him", "her", "them", "his", "hers", "their", "theirs", "my", "me", "mine",
-    "your", "yours", "our", "us", "its", "someone", "somebody", "anyone", "anybody", "everyone",
+    "i", "you", "he", "she", "they", "him", "her", "them", "his", "hers", "their", "theirs", "my", "me",
+    "mine", "your", "yours", "our", "us", "its", "someone", "somebody", "anyone", "anybody", "everyone",
     "everybody",
 ])  # fmt: skip
 
@@ -113,12 +124,14 @@ class Thesaurus:
         """Entries named in a query (longest first, left to right, not overlapping): `tokens`
         are folded words, `token_stems` their stems. A lone stop word is never an entry."""
         keys = [key_token(t, s) for t, s in zip(tokens, token_stems, strict=True)]
-        matches: list[Match] = []
+        matches = self._around_slots(keys)
+        used = {i for m in matches for i in m.positions()}
         n = 0
         while n < len(tokens):
             for size in range(min(self.longest, len(tokens) - n), 0, -1):
                 key = " ".join(keys[n : n + size])
-                if key in self.by_key and (size > 1 or not is_stop_word(tokens[n])):
+                entry = key in self.by_key and (size > 1 or not is_stop_word(tokens[n]))
+                if entry and used.isdisjoint(range(n, n + size)):
                     matches.append(Match(n, n + size, tuple(self.related(key))))
                     n += size
                     break
@@ -126,9 +139,42 @@ class Thesaurus:
                 n += 1
         return sorted(matches + self._by_content_words(tokens, keys, matches))
 
+    @cached_property
+    def slotted(self) -> frozenset[str]:
+        """The first words' stems of entries with a person between words ("ring _ back")."""
+        return frozenset(k.split(" _ ", 1)[0] for k in self.by_key if " _ " in k and not k.startswith("_"))
+
+    def _around_slots(self, keys: list[str]) -> list[Match]:
+        """Entries whose person is several words in the query ("ring a customer back"): found
+        first, as a word on its own would take the entry's first word. The slot's own words
+        stay free for other entries."""
+        used: set[int] = set()
+        found: list[Match] = []
+        for n, head in enumerate(keys):
+            if n in used or head not in self.slotted:
+                continue
+            match = self._slot_match(keys, n, used)
+            if match:
+                found.append(match)
+                used.update(match.positions())
+        return found
+
+    def _slot_match(self, keys: list[str], n: int, used: set[int]) -> Match | None:
+        for size in range(1, MAX_SLOT + 1):
+            if size == 1 and keys[n + 1 : n + 2] == ["_"]:
+                continue  # a person in its place: the entry as written, found by `find`
+            after = n + 1 + size
+            for tail in range(min(self.longest - 2, len(keys) - after), 0, -1):
+                if used & set(range(after, after + tail)):
+                    continue
+                key = " ".join([keys[n], "_", *keys[after : after + tail]])
+                if key in self.by_key:
+                    return Match(n, after + tail, tuple(self.related(key)), (n + 1, after))
+        return None
+
     def _by_content_words(self, tokens: Sequence[str], keys: list[str], taken: list[Match]) -> list[Match]:
         """Phrases found among the content words left between the matches already made."""
-        used = {i for m in taken for i in range(m.start, m.stop)}
+        used = {i for m in taken for i in m.positions()}
         found: list[Match] = []
         run: list[int] = []
         for i in [*range(len(tokens)), -1]:
