@@ -208,6 +208,11 @@ def test_the_fast_route_imports_neither_typer_nor_rich(sample: Library, isolated
     done = subprocess.run([sys.executable, "-c", drawn], env=env, check=True, capture_output=True, text=True)
     code, imported = done.stderr.strip().split(" ", 1)
     assert code == "0" and "'rich'" in imported and "'typer'" not in imported
+    # Into a pipe nothing is paged: no subprocess, shutil or pathlib; a tip drawn is no table.
+    lean = ("typer", "pathlib", "subprocess", "shutil", "shlex", "signal")
+    drawn = drawn.replace(repr(heavy), repr(lean))
+    done = subprocess.run([sys.executable, "-c", drawn], env=env, check=True, capture_output=True, text=True)
+    assert done.stderr.strip() == "0 []"
 
 
 JSON = st.recursive(

@@ -6,25 +6,25 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rich import box
 from rich.console import Console, ConsoleOptions, Group
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.rule import Rule
-from rich.table import Table
 from rich.text import Text
 
-from tipweek.model import Tip
 from tipweek.text import clean, one_line
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # a tip is drawn without tables, paths or the model's module
+    from pathlib import Path
+
     from rich.console import RenderableType
+    from rich.table import Table
 
     from tipweek.importing import Action, Outcome
     from tipweek.index import SearchHit
+    from tipweek.model import Tip
     from tipweek.select import Pick
     from tipweek.store import Category
 
@@ -50,6 +50,8 @@ def _heading(block: Sequence[Any]) -> RenderableType:
 
 
 def _list(block: Sequence[Any]) -> RenderableType:
+    from rich.table import Table
+
     bullets = block[0] == "ul"
     items = block[1] if bullets else block[2]
     start = 1 if bullets else block[1]
@@ -199,6 +201,9 @@ def tips_table(tips: Iterable[Tip], *, title: str | None = None, today: dt.date 
     rows = list(tips)
 
     def build(width: int) -> Table:
+        from rich import box
+        from rich.table import Table
+
         table = Table(
             title=title, header_style="bold", title_justify="left", title_style="dim",
             box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False,
@@ -225,6 +230,8 @@ def tips_table(tips: Iterable[Tip], *, title: str | None = None, today: dt.date 
 
 
 def categories_table(categories: Iterable[Category]) -> Table:
+    from rich.table import Table
+
     table = Table(header_style="bold")
     table.add_column("Category")
     table.add_column("Tips", justify="right")
@@ -235,6 +242,8 @@ def categories_table(categories: Iterable[Category]) -> Table:
 
 def aliases_table(rows: Iterable[tuple[str, str, int]]) -> Table:
     """Category aliases: the spelling, the category it is shown as, and that category's tips."""
+    from rich.table import Table
+
     table = Table(header_style="bold")
     table.add_column("Spelling")
     table.add_column("Shown as")
@@ -246,6 +255,8 @@ def aliases_table(rows: Iterable[tuple[str, str, int]]) -> Table:
 
 def see_also(tips: Sequence[Tip]) -> Table:
     """The most similar tips under a shown one: title, with the id to `tip show`."""
+    from rich.table import Table
+
     table = Table.grid(padding=(0, 1))
     table.title = Text("See also", style="bold")
     table.title_justify = "left"
@@ -266,6 +277,9 @@ def schedule_table(picks: Iterable[Pick]) -> Fitted:
     rows = list(picks)
 
     def build(width: int) -> Table:
+        from rich import box
+        from rich.table import Table
+
         how_column = _fits(width, 8, _id_width([p.tip for p in rows]), 9)
         table = Table(header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
         table.add_column("Week", no_wrap=True)
@@ -351,6 +365,9 @@ def import_table(
 def _import_rows(shown: Sequence[_ImportRow], width: int, *, dry_run: bool, title: Text) -> Table:
     """Action, date and the id whole; categories and the note in columns of their own when the
     width allows, else on a second line under the id."""
+    from rich import box
+    from rich.table import Table
+
     wide = _fits(width, 9, 10, _id_width([a.tip for a, _, _ in shown]), 20, 16)
     table = Table(
         title=title, title_justify="left", header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False,

@@ -10,20 +10,22 @@ fits after all (-F), and leave it on the screen afterwards (-X).
 from __future__ import annotations
 
 import os
-import shlex
-import shutil
-import signal
-import subprocess
 import sys
-from collections.abc import Mapping
 
-from rich.console import Console
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # a tip drawn into a pipe imports neither Rich's console here nor subprocess
+    from collections.abc import Mapping
+
+    from rich.console import Console
 
 DEFAULT_PAGER = "less"
 
 
 def pager_command(env: Mapping[str, str]) -> str:
     """The pager to run, or "" for none."""
+    import shlex
+    import shutil
+
     for variable in ("TIP_PAGER", "PAGER"):
         if variable in env:
             command = env[variable].strip()
@@ -69,6 +71,9 @@ def _is_terminal(console: Console) -> bool:
 
 def run_pager(command: str, text: str, env: Mapping[str, str]) -> None:
     """Feed `text` to the pager and wait for it; Ctrl-C belongs to the pager while it runs."""
+    import signal
+    import subprocess
+
     sys.stdout.flush()
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
