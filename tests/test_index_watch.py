@@ -66,6 +66,31 @@ def test_an_in_place_edit_is_seen_by_the_next_command(tmp_path: Path, edited: in
     assert list(changed) == [paths[edited].stem.split("-", 3)[3]]
 
 
+def test_an_edit_of_the_same_size_is_seen(tmp_path: Path) -> None:
+    """Only the file's time gives this one away: same inode, same size, same folder time."""
+    paths = make_library(tmp_path / "lib")
+    source = LibrarySource("team", tmp_path / "lib")
+    open_store([source], tmp_path / "cache", warn=pytest.fail).close()
+    rewrite_in_place(paths[4], "usual", "other")  # five letters for five
+    assert paths[4].stat().st_size == paths[5].stat().st_size
+    with open_store([source], tmp_path / "cache", warn=pytest.fail) as index:
+        assert [k for k, v in bodies(index).items() if "other" in v] == ["tip-2024-4"]
+
+
+def test_a_rename_is_seen_even_when_the_folder_keeps_its_time(tmp_path: Path) -> None:
+    """On a file system with coarse times a rename may leave the folder's time as it was:
+    the names are part of the folder's signature."""
+    paths = make_library(tmp_path / "lib")
+    source = LibrarySource("team", tmp_path / "lib")
+    open_store([source], tmp_path / "cache", warn=pytest.fail).close()
+    folder = os.stat(paths[0].parent)
+    paths[0].rename(paths[0].with_name("2024-03-01-renamed-tip.toml"))
+    os.utime(paths[0].parent, ns=(folder.st_atime_ns, folder.st_mtime_ns))
+    with open_store([source], tmp_path / "cache", warn=pytest.fail) as index:
+        ids = set(bodies(index))
+    assert "renamed-tip" in ids and "tip-2024-0" not in ids and len(ids) == 18
+
+
 def test_a_large_library_sees_an_in_place_edit_within_a_round_of_slices(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

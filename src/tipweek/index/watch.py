@@ -1,13 +1,13 @@
 """Finding what changed on disk since the index last looked, cheaply enough for every command.
 
 Each folder's row in `dirs` keeps its modification time and a *signature* of its tip files
-(names, times and sizes). A folder whose time changed (a file added, removed, renamed, or
+(names, inodes, times and sizes). A folder whose time changed (a file added, removed, renamed, or
 saved by atomic replace, as most editors and git do) is listed again at any library size.
 A file rewritten in place changes only its own time, so the files' times are compared too:
 every folder's, when the library has up to `FULL_CHECK` files (an edit is seen by the very
 next command), otherwise folders holding about `CHECK_BUDGET` files per command, in turn.
 
-Only `os` and `sqlite3` are imported: this runs before every command, and when nothing
+Only `os`, `sqlite3` and `zlib` are imported: this runs before every command, and when nothing
 changed it is all that runs (`sync` applies changes).
 """
 
@@ -55,8 +55,8 @@ def look(folder: str, layer: int, mtime_ns: int) -> Look:
     """List one folder: visible subfolders (a link to a folder is not followed) and the
     signature of its visible `*.toml` files, which changes when any of them is edited."""
     seen = Look(folder, layer, mtime_ns)
-    if os.scandir not in os.supports_fd:  # Windows
-        seen.sig = _sign(folder, folder, seen) % (1 << 63)
+    if os.stat not in os.supports_dir_fd or os.scandir not in os.supports_fd:  # Windows
+        seen.sig = _sign(folder, None, seen) % (1 << 63)
     else:
         try:
             # Listed through a descriptor, each file is looked at by name in it (no path walk).
@@ -71,31 +71,38 @@ def look(folder: str, layer: int, mtime_ns: int) -> Look:
     return seen
 
 
-def _sign(folder: str, where: int | str, seen: Look) -> int:
-    """Sum of a hash of each tip file's name, time and size; notes subfolders and the count."""
-    sig = 0
+def _sign(folder: str, fd: int | None, seen: Look) -> int:
+    """A sum of a hash of each tip file's inode, time and size, plus a checksum of their names;
+    notes subfolders and the count. This is the loop every command runs over every file (up
+    to `FULL_CHECK`): one `stat` each, and as little Python around it as will do."""
     try:
-        entries = os.scandir(where)
+        entries = os.scandir(folder if fd is None else fd)
     except OSError:
-        return sig
-    for entry in entries:
-        name = entry.name
-        if name.startswith("."):
-            continue
-        try:
-            if entry.is_dir(follow_symlinks=False):
-                seen.subdirs.append(os.path.join(folder, name))
+        return 0
+    stat = os.stat
+    names: list[str] = []
+    sig = 0
+    with entries:
+        for entry in entries:
+            name = entry.name
+            if name[0] == ".":
                 continue
-            if not name.endswith(SUFFIX):
-                continue
-            st = entry.stat()
-            stamp = (st.st_mtime_ns, st.st_size)
-        except OSError:
-            stamp = (0, -1)
-        seen.files += 1
-        # hash() of a tuple of ints is the same in every process (only str hashing is salted).
-        sig += hash((zlib.crc32(name.encode("utf-8", "surrogateescape")), *stamp))
-    return sig
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    seen.subdirs.append(os.path.join(folder, name))
+                    continue
+                if not name.endswith(SUFFIX):
+                    continue
+                # DirEntry.stat is free on Windows; elsewhere it is a stat by path.
+                st = entry.stat() if fd is None else stat(name, dir_fd=fd)
+                # hash() of a tuple of ints is the same in every process (str hashing is salted).
+                sig += hash((st.st_ino, st.st_mtime_ns, st.st_size))
+            except OSError:
+                sig += hash((0, 0, -1))
+            names.append(name)
+    seen.files = len(names)
+    # The names once per folder, not per file (a new order only means one more listing).
+    return sig + zlib.crc32("\x00".join(names).encode("utf-8", "surrogateescape"))
 
 
 def _to_check(db: sqlite3.Connection, known: dict[str, sqlite3.Row], full: bool) -> set[str] | None:
