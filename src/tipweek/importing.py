@@ -9,8 +9,10 @@ which a full body replaces.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -97,6 +99,12 @@ def _walk(folder: Path) -> Iterator[Path]:
 
 def read_text(path: Path) -> str:
     """A file's text; raises `LibraryError` (with the line for bad UTF-8) when it is not text."""
+    return read_input(path)[0]
+
+
+def read_input(path: Path) -> tuple[str, str]:
+    """A file's text and, when it was not UTF-8, the encoding it was read in (see
+    `decode_input`); raises `LibraryError` when it is not text."""
     from tipweek.fsutil import NotRegularFile, TooLarge, read_limited
 
     try:
@@ -108,9 +116,49 @@ def read_text(path: Path) -> str:
     except OSError as exc:
         raise LibraryError(f"cannot read: {exc.strerror or exc}") from None
     try:
-        return decode_text(data)
+        return decode_input(data)
     except NotText as exc:
         raise LibraryError(f"line {exc.line}: {exc}" if exc.line else str(exc)) from None
+
+
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+_CHARSET = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?\s*([a-z0-9_.:-]{1,40})", re.I)
+
+
+def decode_input(data: bytes) -> tuple[str, str]:
+    """Text to import, and the encoding when it was not UTF-8 ("" when it was).
+
+    Saved pages are not always UTF-8: Windows saves "Unicode" text as UTF-16 with a byte-order
+    mark, a web page names its charset in a `<meta>` tag, and an old page saved as text on
+    Windows is in Windows-1252. Those are read as such; anything else that is not UTF-8 is
+    refused as before, with the line of the first bad byte."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom) :].decode(codec)
+            except UnicodeDecodeError:
+                raise NotText(f"not {codec.upper()} text, though it starts like it") from None
+            if "\x00" in text:
+                raise NotText("not a text file (it contains NUL characters)")
+            return text, codec[:6].upper()
+    try:
+        return decode_text(data), ""
+    except NotText as exc:
+        if exc.line is None or b"\x00" in data:
+            raise  # binary: no encoding makes it text
+        error = exc
+    declared = _CHARSET.search(data[:4096])
+    for codec in ([declared.group(1).decode("ascii")] if declared else []) + ["cp1252"]:
+        try:
+            return data.decode(codec), codecs.lookup(codec).name
+        except (LookupError, UnicodeDecodeError):
+            continue
+    raise error
 
 
 def read_inputs(
@@ -125,7 +173,7 @@ def read_inputs(
     inputs = Inputs(problems=problems, files=len(files))
     for path in files:
         try:
-            text = read_text(path)
+            text, encoding = read_input(path)
         except LibraryError as exc:
             inputs.problems.append(Problem(str(path), None, exc.message))
             continue
@@ -148,6 +196,8 @@ def read_inputs(
             continue
         for title, choice in result.choices:
             inputs.chose(title, choice)
+        for tip in result.tips if encoding else ():
+            inputs.chose(tip.title, f"read as {encoding}: the file is not UTF-8")
         inputs.tips.extend(tidy(tip, aliases, inputs) for tip in result.tips)
         inputs.problems.extend(Problem(str(path), line, message) for line, message in result.problems)
     return inputs

@@ -21,6 +21,7 @@ odd input: whatever it cannot place becomes a problem with a line.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -29,18 +30,32 @@ from typing import Any
 from tipweek.importers.base import PLACEHOLDER, ImportResult, add_categories
 from tipweek.model import Tip, TipValueError, tip_from_dict
 from tipweek.sentences import cut_teaser, opening
-from tipweek.text import category_key, clean, fold, slugify, unite_categories
+from tipweek.text import category_key, clean, fold, slugify, unite_categories, unix_lines
 
 NAME = "archive"
 SUFFIXES: tuple[str, ...] = ()
 
-HEADER = re.compile(r"^(?P<name>\S.*?)\s+\|\s+(?P<site>.*?)\s+[-–]\s+Page\s+(?P<page>\d{1,9})\s*$")
-# `Title - 3/4/25`: the teaser's publication date (a hyphen, tolerating an en or em dash).
-TITLE_DATE = re.compile(r"^(?P<title>.*?\S)\s+[-–—]\s+(?P<date>\d{1,2}/\d{1,2}/(?:\d{4}|\d{2}))\s*$")
-# `Title – 9/2/14 TOW`: a tip-of-the-week date, with an en dash or a hyphen.
-TITLE_TOW = re.compile(
-    r"^(?P<title>.*?\S)\s+[-–—]\s*(?P<date>\d{1,2}/\d{1,2}/(?:\d{4}|\d{2}))\s+TOW\s*$", re.I
+# `Government | Site - Page 16`; also `Category: Government Archives | Site – Page 2 of 9` and a
+# first page, which has no page number (sniffed only with an entry in sight: `looks_like_page`).
+HEADER = re.compile(
+    r"^(?P<name>\S.*?)\s+\|\s+(?P<site>\S.*?)(?:\s+[-–—|]\s+Page\s+(?P<page>\d{1,9})(?:\s+of\s+\d{1,9})?)?\s*$",
+    re.I,
 )
+ARCHIVE_KIND = re.compile(r"^(?:(?P<kind>category|tag|topic)\s*:\s*)?(?P<name>.*?)(?:\s+archives?)?$", re.I)
+MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+# The date forms a title or a "Posted on" line may end with: 3/4/25, 3/4/2025, 2025-03-04,
+# March 4, 2025, Mar. 4th 2025 and 4 March 2025.
+DATE = (
+    r"\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})|\d{4}-\d{1,2}-\d{1,2}"
+    rf"|{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH},?\s+\d{{4}}"
+)
+# `Title - 3/4/25`: the teaser's publication date (a hyphen, tolerating an en or em dash).
+TITLE_DATE = re.compile(rf"^(?P<title>.*?\S)\s+[-–—|]\s+(?P<date>{DATE})\s*$", re.I)
+# `Title – 9/2/14 TOW`: a tip-of-the-week date, with an en dash or a hyphen.
+TITLE_TOW = re.compile(rf"^(?P<title>.*?\S)\s+[-–—]\s*(?P<date>{DATE})\s+TOW\s*$", re.I)
 # `Blog 5-6-19When …`: a date at the start of a body, often glued to the first word.
 BLOG_DATE = re.compile(
     r"^Blog\s+(?P<m>\d{1,2})-(?P<d>\d{1,2})-(?:(?P<y4>(?:19|20)\d\d)(?!\d)|(?P<y2>\d\d))\s*"
@@ -51,10 +66,42 @@ COMMENTS = re.compile(
     r"\s*$",
     re.I,
 )
-READ_MORE = re.compile(r"\s*(?:\bRead\s+more|\bContinue\s+reading|\[(?:…|\.\.\.)\])\s*[»›→….]*\s*$", re.I)
+# How a teaser ends: "Read more", "Read More »", "Continue reading →" (WordPress adds the post's
+# title: "Continue reading Title →"), "Keep reading", "Read the full post", "(more…)", "[…]".
+READ_MORE = re.compile(
+    r"\s*(?:\bRead\s+more|\bContinue\s+reading(?:\s+\S[^\n]{0,200}?(?=\s*[»›→]))?|\bKeep\s+reading"
+    r"|\bRead\s+(?:the\s+)?(?:full|rest)(?:\s+(?:of\s+the\s+)?(?:post|article|story|tip|entry))?"
+    r"|\(\s*more\s*(?:…|\.\.\.)?\s*\)|\[\s*(?:…|\.\.\.)\s*\])\s*(?:[»›→….]|>>|&gt;)*\s*$",
+    re.I,
+)
 # No-break, figure, narrow and other fixed-width spaces: plain spaces in imported text.
 SPACES = str.maketrans(
     dict.fromkeys("\u00a0\u2007\u202f\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a\u3000", " ")
+)
+# Characters a saved page may hold that no reader wants: zero-width ones and soft hyphens.
+INVISIBLE = str.maketrans(dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+# Named and numeric character references (`&amp;`, `&#8217;`) left in text copied from a page's
+# source; only with their closing semicolon, so "AT&T" and "R&D" stay as they are.
+ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});", re.I)
+# Page furniture that a browser's "save as text" keeps around the posts: menus, sharing buttons,
+# comment forms, sidebar widgets, footers. A block that starts with one ends a post.
+FURNITURE = re.compile(
+    r"^(?:skip\s+to\s+(?:main\s+)?content|(?:primary\s+|main\s+|toggle\s+)?menu|search(?:\s+for)?\s*:?"
+    r"|search\s*(?:…|\.\.\.)|share\s+this(?:\s+(?:post|tip|article|page))?\s*:?|like\s+this\s*:?"
+    r"|like\s+loading\s*(?:…|\.\.\.)?|related(?:\s+posts|\s+articles)?\s*:?|leave\s+a\s+(?:reply|comment)\b.*"
+    r"|cancel\s+reply|posts?\s+navigation|recent\s+(?:posts|comments)|archives|categories|tags|tag\s+cloud"
+    r"|meta|blogroll|log\s+in|entries\s+(?:feed|rss)|comments\s+(?:feed|rss)|(?:proudly\s+)?powered\s+by\b.*"
+    r"|back\s+to\s+top|follow\s+us\b.*|your\s+email\s+address\s+will\s+not\s+be\s+published.*"
+    r"|required\s+fields\s+are\s+marked.*|(?:\d+|one|two|three)\s+(?:thoughts?|responses?|repl(?:y|ies)|comments?)"
+    r"\s+(?:on|to)\b.*|(?:previous|next)\s+(?:post|article)\b.*|privacy\s+policy|cookie\s+(?:policy|settings)"
+    r"|.*\ball\s+rights\s+reserved\b.*|(?:copyright|©)\s.*)$",
+    re.I,
+)
+# Lines under a post naming its categories and tags.
+TRAILING = re.compile(
+    r"^(?:(?P<posted>posted\s+in)|this\s+entry\s+was\s+posted\s+in|filed\s+under|categori[sz]ed\s+(?:in|as)"
+    r"|categories\s*:|tags\s*:|tagged(?:\s+with)?)\s*:?\s*(?P<list>[^|.]*)",
+    re.I,
 )
 BULLET = re.compile(r"^\s*[•◦▪‣●○■□·*+-]\s+(?P<text>\S.*)$")
 NUMBERED = re.compile(r"^\s*(?P<n>\d{1,3})[.)]\s+(?P<text>\S.*)$")
@@ -104,9 +151,25 @@ SCAN_TAIL = 12
 
 
 def sniff(text: str) -> bool:
-    """An archive page's first line is `<archive name> | <site> - Page <N>`."""
-    first = text.lstrip("\ufeff\n").split("\n", 1)[0]
-    return bool(HEADER.match(first.strip()))
+    """An archive page's first line is `<archive name> | <site> - Page <N>` (a first page has
+    no page number: then a dated title or a "Posted on" line must follow soon)."""
+    lines = prepare(text[:20_000]).lstrip("\n").split("\n")
+    header = HEADER.match(lines[0].strip())
+    if not header:
+        return False
+    return bool(header.group("page")) or any(
+        TITLE_DATE.match(line.strip()) or TITLE_TOW.match(line.strip()) or POSTED.match(line.strip())
+        for line in lines[1:80]
+    )
+
+
+def prepare(text: str) -> str:
+    """The page's text as the parser reads it: LF line ends, character references decoded, odd
+    spaces plain, invisible characters gone, nothing that could drive a terminal."""
+    text = unix_lines(text)
+    if "&" in text:
+        text = ENTITY.sub(lambda m: html.unescape(m.group()), text)
+    return clean(text).translate(SPACES).translate(INVISIBLE)
 
 
 def two_digit_year(yy: int) -> int:
@@ -121,6 +184,29 @@ def make_date(month: str, day: str, year: str) -> dt.date | None:
         return dt.date(two_digit_year(y) if len(year) <= 2 else y, int(month), int(day))
     except (ValueError, OverflowError):
         return None
+
+
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def loose_date(text: str) -> dt.date | None:
+    """A date in one of the forms of `DATE` (US order for the numeric one), else None."""
+    text = " ".join(text.replace(",", " ").replace(".", " ").split()).lower()
+    numeric = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})", text)
+    if numeric:
+        return make_date(*numeric.groups())
+    iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+    if iso:
+        return make_date(iso.group(2), iso.group(3), iso.group(1))
+    named = re.fullmatch(r"([a-z]+) (\d{1,2})(?:st|nd|rd|th)? (\d{4})", text) or re.fullmatch(
+        r"(\d{1,2})(?:st|nd|rd|th)? ([a-z]+) (\d{4})", text
+    )
+    if not named:
+        return None
+    month, day = (named.group(1), named.group(2)) if named.group(1).isalpha() else named.group(2, 1)
+    if month[:3] not in MONTHS:
+        return None
+    return make_date(str(MONTHS.index(month[:3]) + 1), day, named.group(3))
 
 
 def canonical_category(name: str) -> str:
@@ -153,11 +239,48 @@ class Block:
 
 
 def is_pagination(line: str) -> bool:
-    """`« Previous 1 2 … 7 8 Next »`: page links, not a tip."""
-    words = r"\b(?:previous|prev|next|older|newer)(?:\s+(?:page|posts|entries))?\b"
-    if not re.search(words, line, re.I):
+    """`« Previous 1 2 … 7 8 Next »`, `Older posts`, `Page 2 of 9`: page links, not a tip."""
+    text = line.strip()
+    if re.fullmatch(
+        r"(?:pages?\s*:?\s*)?\d{1,9}\s+of\s+\d{1,9}|load\s+more(?:\s+posts)?|page\s+\d{1,9}\s+of\s+\d{1,9}",
+        text,
+        re.I,
+    ):
+        return True
+    words = r"\b(?:previous|prev|next|older|newer)(?:\s+(?:page|posts|entries|articles))?\b"
+    if not re.search(words, text, re.I):
         return False
-    return not re.sub(words + r"|[«»‹›←→]|\.\.\.|…|\d+|\s", "", line, flags=re.I)
+    return not re.sub(words + r"|\bpages?\s*:|[«»‹›←→|]|\.\.\.|…|\d+|\s", "", text, flags=re.I)
+
+
+def is_furniture(line: str) -> bool:
+    """A line of the page around the posts (menu, sharing, comments, sidebar, footer)."""
+    return bool(FURNITURE.match(line.strip())) or is_pagination(line)
+
+
+def is_menu(block: Block) -> bool:
+    """Short lines with no sentence in them: a menu, a widget's list of links, a stray label."""
+    return all(len(line.strip()) <= 60 and not re.search(r"[.!?]\s*$", line.strip()) for line in block.lines)
+
+
+def trailing_meta(line: str) -> tuple[list[str], list[str]] | None:
+    """Categories and tags from a line some themes print under a post ("Posted in A, B | Tagged
+    c | Leave a comment", "Filed under: A", "Tags: c, d"); None for any other line."""
+    text = line.strip()
+    match = TRAILING.match(text)
+    if not match or (match.group("posted") and "|" not in text):
+        return None
+    categories: list[str] = []
+    tags: list[str] = []
+    for piece in re.split(r"\s+\|\s+|\s{2,}", text):
+        part = COMMENTS.sub("", piece).strip()
+        tagged = re.match(r"^(?:tags|tagged(?:\s+with)?)\s*:?\s*(?P<list>.*)$", part, re.I)
+        filed = TRAILING.match(part)
+        if tagged:
+            tags += [t.strip() for t in tagged.group("list").split(",") if t.strip()]
+        elif filed and filed.group("list"):
+            categories += [canonical_category(c) for c in filed.group("list").split(",") if c.strip()]
+    return categories, tags
 
 
 def split_blocks(lines: Sequence[str], start: int) -> list[Block]:
@@ -167,7 +290,11 @@ def split_blocks(lines: Sequence[str], start: int) -> list[Block]:
     blocks: list[Block] = []
     current: Block | None = None
     for number, line in enumerate(lines[start:], start=start + 1):
-        if not line.strip() or is_pagination(line):
+        if not line.strip():
+            current = None
+            continue
+        if is_pagination(line):  # a block of its own: page links end the post above them
+            blocks.append(Block(number, [line.rstrip()]))
             current = None
             continue
         if current is None and blocks and READ_MORE.fullmatch(" " + line.strip()):
@@ -183,14 +310,14 @@ def split_blocks(lines: Sequence[str], start: int) -> list[Block]:
 
 
 def split_title(raw: str) -> tuple[str, dt.date | None, str]:
-    """Strip trailing ` - M/D/YY` and ` – M/D/YY TOW` from a title; returns (title, date, problem)."""
+    """Strip a trailing ` - M/D/YY` (or another date form) and ` – M/D/YY TOW` from a title;
+    returns (title, date, problem)."""
     title, date, problem = raw.strip(), None, ""
     for pattern in (TITLE_DATE, TITLE_TOW):
         match = pattern.match(title)
         if match:
             title = match.group("title").strip()
-            month, day, year = match.group("date").split("/")
-            found = make_date(month, day, year)
+            found = loose_date(match.group("date"))
             if found is None:
                 problem = f"'{match.group('date')}' is not a real date; the tip is imported undated"
             date = found or date  # a TOW date, checked second, wins: it is the tip's own week
@@ -268,25 +395,27 @@ def parse_posted(line: str) -> tuple[list[str], dt.date | None, str]:
     match = POSTED.match(line)
     if not match:
         return [], None, ""
-    rest = COMMENTS.sub("", match.group("rest"))
+    rest = COMMENTS.sub("", match.group("rest").split(" | ")[0])
     categories = [canonical_category(c.strip()) for c in rest.split(",") if c.strip()]
     when, author = (match.group("when") or "").strip(), ""
     if re.search(r"\bby\b", when):
         when, author = (part.strip() for part in re.split(r"\bby\b", when, maxsplit=1))
-    return categories, _loose_date(when), author
+    return categories, loose_date(when), author
 
 
-def _loose_date(text: str) -> dt.date | None:
-    text = " ".join(text.split())
-    numeric = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})", text)
-    if numeric:
-        return make_date(*numeric.groups())
-    for form in ("%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(text, form).date()
-        except ValueError:
-            continue
-    return None
+def dateline(line: str) -> tuple[dt.date, str] | None:
+    """A line between a title and its text that only dates it (and may name the author):
+    `March 4, 2025`, `Posted on 3/4/25 by Lena`, `By Lena on 2025-03-04`; else None."""
+    text = COMMENTS.sub("", line.strip()).strip(" |·•-–—")
+    match = re.fullmatch(
+        rf"(?:(?:posted|published|written)(?:\s+on)?\s+)?(?P<date>{DATE})(?:\s+by\s+(?P<author>[^|]{{1,80}}?))?",
+        text,
+        re.I,
+    ) or re.fullmatch(rf"by\s+(?P<author>[^|]{{1,80}}?)\s*(?:on|[|·•–—-])\s*(?P<date>{DATE})", text, re.I)
+    if not match:
+        return None
+    date = loose_date(match.group("date"))
+    return (date, (match.group("author") or "").strip()) if date else None
 
 
 class Page:
@@ -297,11 +426,13 @@ class Page:
 
     def __init__(self, text: str, source: str) -> None:
         self.source = source
-        self.lines = clean(text).lstrip("\ufeff").translate(SPACES).split("\n")
+        self.lines = prepare(text).split("\n")
         self.result = ImportResult()
         self.header = ""
         self.site = ""
+        self.kind = ""  # "category" or "tag" when the header says so ("Tag: …")
         self.entries: list[Entry] = []
+        self.furniture = 0  # blocks of menus, sharing buttons, comments and sidebars left out
 
     def problem(self, line: int | None, message: str) -> None:
         self.result.problems.append((line, message))
@@ -318,18 +449,28 @@ class Page:
                 "not an archive page: the first line should be '<archive name> | <site> - Page <N>'",
             )
             return self.result
-        self.header = " ".join(header.group("name").split())
+        named = ARCHIVE_KIND.match(" ".join(header.group("name").split()))
+        self.header = named.group("name") if named and named.group("name") else header.group("name")
+        self.kind = (named.group("kind") or "").lower().replace("topic", "category") if named else ""
         self.site = " ".join(header.group("site").split())
         self.walk(split_blocks(self.lines, start + 1))
         self.finish()
         return self.result
 
-    # Where entries start: a one-line title, then a "Posted on" line or a teaser paragraph.
+    # Where entries start: a one-line title, then a "Posted on" line, a date line, or a teaser.
+    def is_title(self, block: Block) -> bool:
+        return block.single and not is_furniture(block.first) and trailing_meta(block.first) is None
+
     def is_post(self, blocks: list[Block], i: int) -> bool:
-        return i + 1 < len(blocks) and blocks[i].single and bool(POSTED.match(blocks[i + 1].first))
+        if i + 1 >= len(blocks) or not self.is_title(blocks[i]):
+            return False
+        meta = blocks[i + 1].first
+        if POSTED.match(meta):
+            return trailing_meta(meta) is None
+        return dateline(meta) is not None and len(blocks[i + 1].lines) == 1
 
     def is_teaser(self, blocks: list[Block], i: int) -> bool:
-        if i + 1 >= len(blocks) or not blocks[i].single or POSTED.match(blocks[i + 1].first):
+        if i + 1 >= len(blocks) or not self.is_title(blocks[i]) or POSTED.match(blocks[i + 1].first):
             return False
         if READ_MORE.search(blocks[i + 1].last):
             return not blocks[i].first.endswith(".") or bool(TITLE_DATE.match(blocks[i].first))
@@ -361,9 +502,16 @@ class Page:
                 self.teaser(blocks[i], blocks[i + 1])
                 i += 2
             else:
-                snippet = " ".join(blocks[i].first.split())[:40]
-                self.problem(blocks[i].line, f"skipped text that is not part of a tip: '{snippet}'")
+                self.stray(blocks[i])
                 i += 1
+
+    def stray(self, block: Block) -> None:
+        """Text outside any tip: page furniture is left out quietly, anything else is reported."""
+        if is_furniture(block.first) or trailing_meta(block.first) is not None or is_menu(block):
+            self.furniture += 1
+            return
+        snippet = " ".join(block.first.split())[:40]
+        self.problem(block.line, f"skipped text that is not part of a tip: '{snippet}'")
 
     def title(self, block: Block, entry: Entry) -> tuple[str, dt.date | None]:
         title, date, problem = split_title(block.first)
@@ -373,40 +521,72 @@ class Page:
             entry.chose(f"date {date.isoformat()}: from the title")
         return title, date
 
-    def teaser(self, title_block: Block, text_block: Block) -> None:
-        entry = Entry(title_block.line, {"excerpt": True})
+    def teaser(self, title_block: Block, text_block: Block, entry: Entry | None = None) -> None:
+        entry = entry or Entry(title_block.line)
+        entry.data["excerpt"] = True
         title, date = self.title(title_block, entry)
         raw = " ".join(line.strip() for line in text_block.lines)
         summary, how = cut_teaser(READ_MORE.sub("", raw))
-        entry.data.update(title=title, date=date, summary=summary)
+        entry.data.update(title=title, date=date or entry.data.get("date"), summary=summary)
         entry.chose(f"excerpt: a teaser; summary: {how}")
         self.entries.append(entry)
 
     def post(self, title_block: Block, posted: Block, body_blocks: list[Block]) -> None:
         entry = Entry(title_block.line)
-        title, date = self.title(title_block, entry)
+        body_blocks = self.without_furniture(body_blocks, entry)
         listed, posted_date, author = parse_posted(posted.first)
+        if not POSTED.match(posted.first):
+            posted_date, author = dateline(posted.first) or (None, "")
+        entry.data.update(author=author, listed=[*listed, *entry.data.get("listed", [])])
+        if posted_date:
+            entry.data["date"] = posted_date
         extra = [Block(posted.line + 1, posted.lines[1:])] if len(posted.lines) > 1 else []
+        if len(extra) + len(body_blocks) == 1 and READ_MORE.search((extra or body_blocks)[0].last):
+            self.teaser(title_block, (extra or body_blocks)[0], entry)  # a dated teaser
+            return
+        title, date = self.title(title_block, entry)
         paragraphs = [p for block in (*extra, *body_blocks) for p in block_paragraphs(block)]
-        blog_date = take_blog_date(paragraphs)
-        if not date and blog_date:
-            date = blog_date
-            entry.chose(f"date {date.isoformat()}: from 'Blog M-D-YY' at the start of the body")
-        elif not date and posted_date:
-            date = posted_date
-            entry.chose(f"date {date.isoformat()}: from the 'Posted on' line")
-        elif not date:
-            entry.chose("no date found: undated")
+        date = self.post_date(entry, date, take_blog_date(paragraphs), posted_date)
         kept = strip_boilerplate(paragraphs)
         if len(kept) < len(paragraphs):
             entry.chose(f"left out {len(paragraphs) - len(kept)} closing paragraph(s) of site promotion")
         if not kept:
             self.problem(title_block.line, f"'{title}': the post has no text")
             return
-        entry.data.update(
-            title=title, date=date, author=author, listed=listed, **body_and_takeaway(kept, entry)
-        )
+        entry.data.update(title=title, date=date, **body_and_takeaway(kept, entry))
         self.entries.append(entry)
+
+    @staticmethod
+    def post_date(
+        entry: Entry, date: dt.date | None, blog_date: dt.date | None, posted_date: dt.date | None
+    ) -> dt.date | None:
+        """The title's date, else the body's `Blog M-D-YY`, else the "Posted on" line's."""
+        if not date and blog_date:
+            entry.chose(f"date {blog_date.isoformat()}: from 'Blog M-D-YY' at the start of the body")
+            return blog_date
+        if not date and posted_date:
+            entry.chose(f"date {posted_date.isoformat()}: from the 'Posted on' line")
+            return posted_date
+        if not date:
+            entry.chose("no date found: undated")
+        return date
+
+    def without_furniture(self, blocks: list[Block], entry: Entry) -> list[Block]:
+        """The post's blocks up to the first piece of page furniture (sharing buttons, the
+        comments, a sidebar); categories and tags printed under the post are kept."""
+        cut = next((k for k, b in enumerate(blocks) if is_furniture(b.first) or trailing_meta(b.first)), None)
+        if cut is None:
+            return blocks
+        for line in (line for block in blocks[cut:] for line in block.lines):
+            meta = trailing_meta(line)
+            if meta:
+                entry.data.setdefault("listed", []).extend(meta[0])
+                entry.data.setdefault("tags", []).extend(meta[1])
+        entry.chose(
+            f"left out {len(blocks) - cut} block(s) of page furniture after the post (menus, comments)"
+        )
+        self.furniture += len(blocks) - cut
+        return blocks[:cut]
 
     def finish(self) -> None:
         """Give every entry the header's name (as a category, or as a tag when the page is a tag
@@ -414,22 +594,27 @@ class Page:
         as_tag = self.is_tag_archive()
         for entry in self.entries:
             listed = entry.data.pop("listed", [])
+            tags = list(dict.fromkeys(entry.data.pop("tags", [])))
             if as_tag:
-                categories = list(listed)
-                entry.data["tags"] = [self.header]
-                entry.chose(f"tag '{self.header}': the page header is in lower case, a tag archive")
+                categories = list(unite_categories(listed))
+                tags = [self.header, *(t for t in tags if t.casefold() != self.header.casefold())]
+                why = "says 'Tag:'" if self.kind == "tag" else "is in lower case"
+                entry.chose(f"tag '{self.header}': the page header {why}, a tag archive")
             else:
                 categories = list(unite_categories(listed, [canonical_category(self.header)]))
                 entry.chose(f"category '{canonical_category(self.header)}': from the page header")
             if not categories:
                 categories = [PLACEHOLDER]
                 entry.chose(f"category '{PLACEHOLDER}': no category is known for it")
-            entry.data.update(categories=categories, publisher=self.site)
+            entry.data.update(categories=categories, tags=tags, publisher=self.site)
             self.add(entry)
 
     def is_tag_archive(self) -> bool:
         """A header in lower case names a tag archive (blogs write tags in lower case and
-        categories capitalised), unless the page's own posts list it among their categories."""
+        categories capitalised), unless the page's own posts list it among their categories.
+        A header that says which it is ("Tag: …", "Category: …") is taken at its word."""
+        if self.kind:
+            return self.kind == "tag"
         if self.header != self.header.lower() or not any(c.isalpha() for c in self.header):
             return False
         key = category_key(self.header)

@@ -1,0 +1,467 @@
+"""Archive pages unlike the format note's examples: other encodings and line ends, character
+references, other date forms, other "Read more" links, page furniture around the posts (menus,
+sharing buttons, comments, sidebars, footers), first pages, tag pages, duplicates, very long and
+very short posts. All pages here are invented."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from tipweek.importers import archive, detect
+from tipweek.importing import combine, decode_input, read_inputs
+from tipweek.model import Tip
+from tipweek.text import NotText
+
+VARIANTS = Path(__file__).parent / "fixtures" / "archive-variants"
+TELLER = VARIANTS / "teller-line-page-4.txt"
+CLINIC = VARIANTS / "clinic-desk-tag-page-1.txt"
+FURNITURE_WORDS = ("Share this", "Facebook", "Like Loading", "Leave a Reply", "Recent Posts", "©", "says:")
+
+
+def tips_of(text: str, source: str = "page.txt") -> list[Tip]:
+    result = archive.parse(text, source)
+    assert result.problems == []
+    return result.tips
+
+
+def by_title(tips: list[Tip]) -> dict[str, Tip]:
+    return {t.title: t for t in tips}
+
+
+def page(*blocks: str, header: str = "Banking | Teller Line Notes - Page 2") -> str:
+    return "\n\n".join([header, *blocks]) + "\n"
+
+
+@pytest.fixture(scope="module")
+def teller() -> dict[str, Tip]:
+    assert detect(TELLER.read_text(encoding="utf-8"), str(TELLER)) == "archive"
+    return by_title(tips_of(TELLER.read_text(encoding="utf-8"), str(TELLER)))
+
+
+# --- the teller page, field by field ------------------------------------------------------------
+
+TELLER_TIPS = {
+    # title: (date, excerpt, categories, tags, author, summary, takeaway)
+    "Count It Back Twice": (
+        dt.date(2025, 3, 4),
+        True,
+        ("Banking",),
+        (),
+        "",
+        "Ravi slid the envelope across the counter and waited. The teller, Bea, fanned the bills out & "
+        "counted aloud – slowly – so he could follow along. …",
+        "",
+    ),
+    "A Pen That Works": (
+        dt.date(2025, 2, 25),
+        True,
+        ("Banking",),
+        (),
+        "",
+        "Nothing says “we weren’t expecting you” like a chained pen with no ink. …",
+        "",
+    ),
+    "The Deposit Slip Nobody Reads": (
+        dt.date(2025, 2, 18),
+        True,
+        ("Banking",),
+        (),
+        "",
+        "Every branch has a stack of slips printed years ago with a routing number that no longer exists. …",
+        "",
+    ),
+    "When the Line Reaches the Door": (
+        dt.date(2025, 2, 4),
+        True,
+        ("Banking",),
+        (),
+        "",
+        "A long line is not a failure. A silent long line is. …",
+        "",
+    ),
+    "Coins, Counted Kindly": (
+        dt.date(2025, 1, 28),
+        True,
+        ("Banking",),
+        (),
+        "Priya Anand",
+        "Nobody enjoys the customer who brings four jars of pennies at ten to five. …",
+        "",
+    ),
+    "Say No to the Overdraft Fee, Kindly": (
+        dt.date(2025, 3, 1),
+        False,
+        ("Banking", "Policies"),
+        ("fees", "alerts"),
+        "Lena Ortiz",
+        "Customers rarely argue with the fee itself. They argue with the surprise.",
+        "Fees land better when they are never a surprise.",
+    ),
+    "The Drive-Up Window Is Still a Face": (
+        dt.date(2024, 6, 3),
+        False,
+        ("Banking",),
+        (),
+        "",
+        "Tomás works the drive-up lane on Saturdays. Through the speaker, every voice sounds like a bus "
+        "announcement, so he leans into the microphone and says his name before anything else.",
+        "Say your name first, even through a speaker.",
+    ),
+    "Closing Time Is Not a Door Slam": (
+        None,
+        False,
+        ("Banking",),
+        (),
+        "",
+        "Lock the door at closing, but finish with everyone already inside as if you had all afternoon.",
+        "",
+    ),
+}
+
+
+def test_teller_page_gives_exactly_its_entries_in_order() -> None:
+    tips = tips_of(TELLER.read_text(encoding="utf-8"))
+    assert [t.title for t in tips] == list(TELLER_TIPS)
+
+
+@pytest.mark.parametrize("title", list(TELLER_TIPS))
+def test_teller_page_fields(teller: dict[str, Tip], title: str) -> None:
+    date, excerpt, categories, tags, author, summary, takeaway = TELLER_TIPS[title]
+    tip = teller[title]
+    assert (tip.date, tip.excerpt, tip.categories, tip.tags) == (date, excerpt, categories, tags)
+    assert (tip.author, tip.summary, tip.takeaway) == (author, summary, takeaway)
+    assert tip.publisher == "Teller Line Notes" and tip.source == ""
+    if excerpt:
+        assert tip.body == ""
+    else:
+        assert tip.body.startswith(summary.split(". ")[0])
+        assert not tip.takeaway or tip.takeaway not in tip.body
+    for words in FURNITURE_WORDS:
+        assert words not in tip.body + tip.summary + tip.takeaway
+
+
+def test_teller_post_body_keeps_its_list_and_quote_and_loses_the_furniture(teller: dict[str, Tip]) -> None:
+    body = teller["Say No to the Overdraft Fee, Kindly"].body
+    assert body.split("\n\n") == [
+        "Customers rarely argue with the fee itself. They argue with the surprise.",
+        "Start with what you can do:",
+        "1. Explain the fee in one plain sentence.\n"
+        "2. Offer the one-time waiver if your branch allows it.\n"
+        "3. Show how to set up a low-balance alert before they leave.",
+        "“I can’t undo this one, but I can make sure it never sneaks up on you again” — that line has "
+        "saved more accounts than any waiver.",
+    ]
+
+
+def test_comments_under_a_post_are_not_its_body(teller: dict[str, Tip]) -> None:
+    tip = teller["The Drive-Up Window Is Still a Face"]
+    assert tip.body.split("\n\n")[-1] == (
+        "Drivers who hear a name answer like they are talking to a person. "
+        "Drivers who hear a beep answer like they are talking to a machine."
+    )
+    assert "honking" not in tip.body
+
+
+def test_dry_run_says_what_was_left_out() -> None:
+    result = archive.parse(TELLER.read_text(encoding="utf-8"), "p")
+    said = [choice for title, choice in result.choices if title == "Say No to the Overdraft Fee, Kindly"]
+    assert any("page furniture" in choice for choice in said)
+
+
+# --- encodings and line ends: the same page whatever its bytes -----------------------------------
+
+LINE_ENDS = {"lf": "\n", "crlf": "\r\n", "cr": "\r"}
+ENCODINGS = {
+    "utf-8": ("utf-8", ""),
+    "utf-8-bom": ("utf-8-sig", ""),
+    "utf-16-bom": ("utf-16", "UTF-16"),
+    "utf-16-be-bom": ("utf-16-be", "UTF-16"),
+    "windows-1252": ("cp1252", "cp1252"),
+}
+
+
+def as_dicts(tips: list[Tip]) -> list[dict[str, object]]:
+    return [{**dataclasses.asdict(t), "path": ""} for t in tips]
+
+
+@pytest.mark.parametrize("ends", list(LINE_ENDS))
+@pytest.mark.parametrize("encoding", list(ENCODINGS))
+def test_any_encoding_and_line_end_reads_the_same(tmp_path: Path, encoding: str, ends: str) -> None:
+    text = CLINIC.read_text(encoding="utf-8")
+    codec, said = ENCODINGS[encoding]
+    data = text.replace("\n", LINE_ENDS[ends]).encode(codec)
+    if encoding == "utf-16-be-bom":
+        data = b"\xfe\xff" + data
+    path = tmp_path / "page.txt"
+    path.write_bytes(data)
+    inputs = read_inputs([path])
+    assert inputs.problems == []
+    assert as_dicts(inputs.tips) == as_dicts(archive.parse(text, "x").tips)
+    notes = [c for choices in inputs.choices.values() for c in choices if c.startswith("read as")]
+    assert bool(notes) == bool(said)
+    assert all(said in note for note in notes)
+
+
+def test_a_page_naming_its_charset_is_read_in_it() -> None:
+    text = "<meta charset='iso-8859-15'>\nCafé crème, 5 €"
+    assert decode_input(text.encode("iso-8859-15")) == (text, "iso8859-15")
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"caf\xe9\x00\x01\x02", "not UTF-8 text"),
+        (b"cafe\x00\x01\x02", "not a text file (it contains NUL bytes)"),
+        (b"\xff\xfeA\x00\x00\x00", "not a text file (it contains NUL characters)"),
+        (b"\xfe\xff\xd8\x00", "not UTF-16-BE text, though it starts like it"),
+    ],
+)
+def test_binary_is_still_refused(data: bytes, message: str) -> None:
+    with pytest.raises(NotText) as caught:
+        decode_input(data)
+    assert str(caught.value) == message
+
+
+# --- small tables: dates, "Read more" links, headers, furniture ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "title", "date"),
+    [
+        ("Wave Them Over - 3/4/25", "Wave Them Over", dt.date(2025, 3, 4)),
+        ("Wave Them Over - 3/4/2025", "Wave Them Over", dt.date(2025, 3, 4)),
+        ("Wave Them Over – 2025-03-04", "Wave Them Over", dt.date(2025, 3, 4)),
+        ("Wave Them Over - March 4, 2025", "Wave Them Over", dt.date(2025, 3, 4)),
+        ("Wave Them Over - Mar. 4th, 2025", "Wave Them Over", dt.date(2025, 3, 4)),
+        ("Wave Them Over — 4 March 2025", "Wave Them Over", dt.date(2025, 3, 4)),
+        ("Wave Them Over | Sept 30, 2024", "Wave Them Over", dt.date(2024, 9, 30)),
+        ("Wave Them Over – 3/4/25 TOW", "Wave Them Over", dt.date(2025, 3, 4)),
+        ("Wave Them Over - Smarch 4, 2025", "Wave Them Over - Smarch 4, 2025", None),
+        ("Top 10 Habits - 2025", "Top 10 Habits - 2025", None),
+    ],
+)
+def test_title_dates_in_other_forms(line: str, title: str, date: dt.date | None) -> None:
+    (tip,) = tips_of(page(line, "A few words about waving first.  Read more"))
+    assert (tip.title, tip.date) == (title, date)
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "Read more",
+        "Read More »",
+        "read more…",
+        "Read more >>",
+        "Continue reading →",
+        "Continue reading Wave Them Over →",
+        "Continue reading “Wave Them Over” »",
+        "Keep reading",
+        "Read the full post",
+        "Read the rest of the article",
+        "(more…)",
+        "[…]",
+        "[&hellip;]",
+        "[...]",
+    ],
+)
+def test_read_more_variants_end_a_teaser(link: str) -> None:
+    (tip,) = tips_of(page("Wave Them Over - 3/4/25", f"Nadia waves at the door. Then she walks {link}"))
+    assert tip.excerpt
+    assert tip.summary == "Nadia waves at the door. …"
+
+
+@pytest.mark.parametrize(
+    ("header", "category", "tag", "site"),
+    [
+        ("Banking | Teller Line Notes - Page 2", "Banking", "", "Teller Line Notes"),
+        ("Banking | Teller Line Notes – Page 2 of 9", "Banking", "", "Teller Line Notes"),
+        ("Banking Archives | Teller Line Notes - Page 2", "Banking", "", "Teller Line Notes"),
+        ("Category: Drive-Up | Teller Line Notes", "Drive-Up", "", "Teller Line Notes"),
+        ("Tag: coins | Teller Line Notes - Page 3", "Imported", "coins", "Teller Line Notes"),
+        ("Tag: Coins | Teller Line Notes", "Imported", "Coins", "Teller Line Notes"),
+        ("counting money | Teller Line Notes - Page 5", "Imported", "counting money", "Teller Line Notes"),
+    ],
+)
+def test_header_forms(header: str, category: str, tag: str, site: str) -> None:
+    text = page("Wave Them Over - 3/4/25", "Nadia waves at the door. Then she  Read more", header=header)
+    assert archive.sniff(text)
+    (tip,) = tips_of(text)
+    assert tip.categories == (category,)
+    assert tip.tags == ((tag,) if tag else ())
+    assert tip.publisher == site
+
+
+def test_a_first_page_without_a_page_number_needs_an_entry_in_sight() -> None:
+    assert not archive.sniff("Lunch | Dinner\n\nJust a line with a bar in it.\n")
+    assert archive.sniff("Banking | Teller Line Notes\n\nWave Them Over - 3/4/25\n\nWords  Read more\n")
+
+
+POST = (
+    "Wave Them Over",
+    "Posted on in Banking 2 Comments",
+    "Nadia waves at the door first.",
+    "Always wave first.",
+)
+
+
+@pytest.mark.parametrize(
+    "furniture",
+    [
+        "Share this:\nEmail\nPrint",
+        "Like this:\nLike Loading...",
+        "Related",
+        "Leave a Reply\nCancel reply",
+        "3 thoughts on “Wave Them Over”\nOmar says:\nWe tried it and loved it!",
+        "One response to “Wave Them Over”",
+        "Post navigation\n← Previous Post\nNext Post →",
+        "Recent Posts\nThe Other One\nAnd Another",
+        "Archives\nMarch 2025",
+        "Categories\nBanking",
+        "Search for:",
+        "© 2025 Teller Line Notes",
+        "Copyright 2025 Teller Line Notes. All rights reserved.",
+        "Proudly powered by WordPress",
+        "Your email address will not be published. Required fields are marked *",
+        "« Older posts",
+        "Older Entries   Newer Entries",
+        "Page 2 of 9",
+        "Load more posts",
+    ],
+)
+def test_page_furniture_after_a_post_is_left_out(furniture: str) -> None:
+    (tip,) = tips_of(page(*POST, furniture, "Home\nAbout\nContact"))
+    assert (tip.body, tip.takeaway) == ("Nadia waves at the door first.", "Always wave first.")
+
+
+@pytest.mark.parametrize(
+    ("meta", "categories", "tags"),
+    [
+        (
+            "Posted in Banking, Lobby | Tagged greetings | Leave a comment",
+            ("Banking", "Lobby"),
+            ("greetings",),
+        ),
+        ("This entry was posted in Lobby. Bookmark the permalink.", ("Banking", "Lobby"), ()),
+        ("Filed under: Lobby, Greeters", ("Banking", "Lobby", "Greeters"), ()),
+        ("Tags: greetings, doors", ("Banking",), ("greetings", "doors")),
+        ("Tagged: doors", ("Banking",), ("doors",)),
+    ],
+)
+def test_categories_and_tags_printed_under_a_post(
+    meta: str, categories: tuple[str, ...], tags: tuple[str, ...]
+) -> None:
+    (tip,) = tips_of(page(*POST, meta))
+    assert (tip.categories, tip.tags, tip.takeaway) == (categories, tags, "Always wave first.")
+
+
+@pytest.mark.parametrize(
+    ("line", "date", "author"),
+    [
+        ("March 4, 2025", dt.date(2025, 3, 4), ""),
+        ("Posted on 3/4/25 by Hal Brandt", dt.date(2025, 3, 4), "Hal Brandt"),
+        ("Published 2025-03-04", dt.date(2025, 3, 4), ""),
+        ("By Hal Brandt on March 4, 2025", dt.date(2025, 3, 4), "Hal Brandt"),
+        ("By Hal Brandt | 4 March 2025 | 2 Comments", dt.date(2025, 3, 4), "Hal Brandt"),
+    ],
+)
+def test_a_date_line_under_the_title(line: str, date: dt.date, author: str) -> None:
+    text = page("Wave Them Over", line, "Nadia waves at the door first.", "Always wave first.")
+    (tip,) = tips_of(text)
+    assert (tip.date, tip.author, tip.excerpt, tip.takeaway) == (date, author, False, "Always wave first.")
+    teaser = page("Wave Them Over", line, "Nadia waves at the door first. Then  Read more")
+    (cut,) = tips_of(teaser)
+    assert (cut.date, cut.author, cut.excerpt, cut.summary) == (
+        date,
+        author,
+        True,
+        "Nadia waves at the door first. …",
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Fees &amp; waivers, explained", "Fees & waivers, explained"),
+        ("It&#8217;s the &#x201C;why&#x201D; that matters", "It’s the “why” that matters"),
+        ("AT&T and R&D stay as written", "AT&T and R&D stay as written"),
+        ("A&nbsp;no-break&nbsp;space", "A no-break space"),
+        ("Zero\u200bwidth and soft\u00adhyphen", "Zerowidth and softhyphen"),
+        ("&bogus; is left alone", "&bogus; is left alone"),
+    ],
+)
+def test_character_references_and_invisible_characters(raw: str, expected: str) -> None:
+    (tip,) = tips_of(page("Wave Them Over", "Posted on in Banking", raw + "."))
+    assert tip.body == expected + "."
+
+
+# --- a tag page with the same post twice, and very long and very short posts ---------------------
+
+
+def test_clinic_tag_page_merges_its_duplicates() -> None:
+    inputs = read_inputs([CLINIC])
+    assert inputs.problems == []
+    tips = by_title(combine(inputs.tips))
+    assert list(tips) == ["The Clipboard Is Not a Greeting", "Running Late Without Running Away"]
+    clipboard, late = tips.values()
+    assert (clipboard.excerpt, clipboard.date, clipboard.categories) == (
+        False,
+        dt.date(2023, 11, 6),
+        ("Healthcare",),
+    )
+    assert clipboard.tags == ("front line",)
+    assert clipboard.takeaway == "Greet the person before you hand over the paperwork."
+    assert clipboard.body.startswith("A new patient walks in")
+    assert late.categories == ("Healthcare", "Scheduling", "Patient Experience")
+    assert late.date is None and late.publisher == "Clinic Desk Diary"
+
+
+def test_a_very_long_post_is_kept_whole() -> None:
+    paragraphs = [
+        f"Shift {n} opened the vault at the usual hour and counted the drawer twice." for n in range(1, 81)
+    ]
+    (tip,) = tips_of(page("The Long Week", "Posted on in Banking", *paragraphs, "Count twice, every shift."))
+    assert tip.body.split("\n\n") == paragraphs
+    assert tip.takeaway == "Count twice, every shift."
+    assert tip.summary == paragraphs[0]
+
+
+def test_a_one_line_post_is_its_own_summary_without_a_takeaway() -> None:
+    (tip,) = tips_of(page("Short One", "Posted on in Banking", "Smile at the next person in line."))
+    assert (tip.body, tip.summary, tip.takeaway) == (
+        "Smile at the next person in line.",
+        "Smile at the next person in line.",
+        "",
+    )
+
+
+def test_text_that_is_no_tip_is_still_reported() -> None:
+    result = archive.parse(page("Some prose that belongs to nothing at all.", *POST), "p")
+    assert [t.title for t in result.tips] == ["Wave Them Over"]
+    assert result.problems == [
+        (3, "skipped text that is not part of a tip: 'Some prose that belongs to nothing at al'")
+    ]
+
+
+# --- through the command line ---------------------------------------------------------------------
+
+
+def test_import_of_the_variant_pages(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    into = tmp_path / "lib"
+    planned = run("import", str(VARIANTS), "--into", str(into), "--dry-run")
+    assert planned.exit_code == 0, planned.stderr
+    assert not into.exists() or not any(into.rglob("*.toml"))
+    done = run("import", str(VARIANTS), "--into", str(into))
+    assert done.exit_code == 0, done.stderr
+    listed = run("-L", str(into), "list", "--json", env={"TIP_NO_BUNDLED": "1"})
+    tips = {t["title"]: t for t in json.loads(listed.stdout)}
+    assert set(tips) == {*TELLER_TIPS, "The Clipboard Is Not a Greeting", "Running Late Without Running Away"}
+    assert tips["Say No to the Overdraft Fee, Kindly"]["tags"] == ["fees", "alerts"]
+    assert tips["Coins, Counted Kindly"]["excerpt"] is True
+    again = run("import", str(VARIANTS), "--into", str(into), "--dry-run")
+    assert again.exit_code == 0
+    assert "would be created" not in again.stdout
