@@ -66,7 +66,43 @@ CASES = [
     (FULL, ["show", "a"]),  # ambiguous: the full CLI lists the choices
     (FULL, ["show"]),
     (FULL, ["show", "greet", "--short"]),
-    (FULL, ["list", "--json"]),
+    (FAST, ["search", "wait"]),
+    (FAST, ["search", "customer", "--json"]),
+    (FAST, ["search", "apologize", "sorry", "-n", "1"]),
+    (FAST, ["search", "--limit=2", "customer", "-j"]),
+    (FAST, ["search", "customer", "-c", "service recovery", "--no-pager"]),
+    (FAST, ["search", "phone", "smile", "--all"]),
+    (FULL, ["search", "xyzzy"]),  # nothing found: an error
+    (FULL, ["search", "custmer"]),  # a word corrected: said on stderr
+    (FULL, ["search", "customer", "-phone"]),
+    (FULL, ["search", "customer", "-n", "0"]),
+    (FULL, ["search", "customer", "-n2"]),
+    (FULL, ["search", "customer", "-n", "two"]),
+    (FULL, ["search", "customer", "--since", "2026-01-01"]),
+    (FULL, ["search", "customer", "-c", "no such category"]),
+    (FULL, ["search", "customer", "--short"]),
+    (FULL, ["search", "--", "customer"]),
+    (FULL, ["search"]),
+    (FAST, ["list"]),
+    (FAST, ["list", "--json"]),
+    (FAST, ["list", "-c", "empathy", "-n", "1"]),
+    (FAST, ["list", "--category=communication", "--limit", "5", "--no-pager"]),
+    (FAST, ["list", "--limit", "3", "-j"]),
+    (FAST, ["list", "-c", "government", "--json"]),
+    (FULL, ["list", "--hidden"]),
+    (FULL, ["list", "--year", "2026"]),
+    (FULL, ["list", "--since", "2026-11-01"]),
+    (FULL, ["list", "empathy"]),
+    (FULL, ["list", "-n", "0"]),
+    (FULL, ["list", "-s"]),
+    (FULL, ["list", "-c", "no such category"]),
+    (FULL, ["list", "--help"]),
+    (FAST, ["categories"]),
+    (FAST, ["categories", "-j"]),
+    (FAST, ["categories", "--no-pager", "--json"]),
+    (FULL, ["categories", "--aliases"]),
+    (FULL, ["categories", "empathy"]),
+    (FULL, ["categories", "-c", "empathy"]),
 ]
 
 
@@ -187,8 +223,7 @@ def test_the_fast_options_are_the_commands_options(command: str) -> None:
         info, pretty_exceptions_short=True, rich_markup_mode=None
     )
     by_flag = {opt: p for p in click_command.params for opt in (*p.opts, *p.secondary_opts)}
-    takes = fast.SHOW_OPTIONS if command == "show" else (*fast.FLAGS, *fast.NEGATIVE, *fast.VALUED)
-    for flag in takes:
+    for flag in fast.OPTIONS[command]:
         assert by_flag[flag].is_flag == (flag not in (*fast.VALUED, *fast.LIBRARY))
 
 
@@ -283,3 +318,26 @@ def test_the_fast_route_leaves_aliased_libraries_that_changed_to_the_full_cli(
     assert _fast(["week", "--short"]) is None
     (_, _, code), _ = both(["week", "--short"], capsys)
     assert code == 0
+
+
+def test_the_fast_search_reads_the_thesaurus_the_config_names(
+    sample: Library, isolated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The stamp records the thesaurus files the full CLI resolved (the config's included), so
+    a word known only to the trainers' own thesaurus finds the same tips on both routes."""
+    isolated.mkdir(parents=True, exist_ok=True)
+    (isolated / "ours.toml").write_text('version = 1\n[[group]]\nwords = ["zorblet", "wait"]\n')
+    (isolated / "config.toml").write_text('synonyms = "ours.toml"\n', encoding="utf-8")
+    both(["categories"], capsys)  # the full CLI leaves its stamp
+    (out, err, code), answered = both(["search", "zorblet"], capsys)
+    assert answered and code == 0 and err == ""
+    assert out.startswith("Explain the Wait")
+
+
+def test_a_list_after_a_new_tip_is_the_same_on_both_routes(
+    sample: Library, capsys: pytest.CaptureFixture[str]
+) -> None:
+    both(["list"], capsys)
+    sample.add("Name the Next Step", "2026-11-05", ("Empathy",), takeaway="Say what happens next.")
+    (out, _, _), answered = both(["list", "-c", "empathy", "--json"], capsys)
+    assert answered and "name-the-next-step" in [t["id"] for t in json.loads(out)]

@@ -360,6 +360,7 @@ class State:
         guesses of the config file and cache folder are the real ones (else it never runs)."""
         from tipweek.cli import fast
         from tipweek.index import index_path
+        from tipweek.searching import thesaurus_files
 
         real = str(self.paths.cache_dir)
         if self.config_read[1]:
@@ -374,7 +375,8 @@ class State:
         roots = [(s.name, str(s.path)) for s in self.sources]
         index_file = str(index_path(self.paths.cache_dir, self.sources))
         hidden = (str(self.paths.hidden_list), self.hidden_signature)
-        fast.write_stamp(real, self.env, libraries, index_file, roots, hidden)
+        thesaurus = [str(p) for p in thesaurus_files(self.sources, self.config)]
+        fast.write_stamp(real, self.env, libraries, index_file, roots, hidden, thesaurus)
 
     def close(self) -> None:
         """Close every index this command opened (registered with `ctx.call_on_close`)."""

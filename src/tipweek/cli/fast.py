@@ -1,5 +1,6 @@
-"""The fast route: `tip today`, `tip week` and `tip show ID` without Typer, and `today` and
-`week` with `--short` or `--json` without Rich either.
+"""The fast route: `tip today`, `tip week`, `tip show ID`, `tip search WORDS`, `tip list` and
+`tip categories` without Typer, and `today` and `week` with `--short` or `--json` without Rich
+either.
 
 These run from login scripts and status lines many times a day, so they must start in a
 fraction of the time it takes Python to import Typer and Rich. This module imports only `os`,
@@ -13,7 +14,9 @@ full command line for everything that decides the answer:
 - the pick is `select.tip_for_day` / `tip_for_week` over `LeanStore`, whose statements come
   from `index.where`, like the `Index`'s;
 - the output is `shapes.short_line` / `shapes.tip_json` + `shapes.dumps`, or the tip drawn by
-  `drawing.draw_tip` (Rich, with the pager rules of `paging`), like the full CLI's.
+  `drawing.draw_tip` (Rich, with the pager rules of `paging`), like the full CLI's;
+- `search`, `list` and `categories` call the library functions the commands call (`searching.search`
+  over the `Index`, `Index.tips`, `Index.categories`) and draw with `render` through `views`.
 
 Anything else or anything unusual (`--help`, an unknown option, a bad date, a warning, an
 error, no stamp yet) returns None before writing a byte, and the full CLI runs the command
@@ -33,13 +36,29 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
     from typing import Any
 
-HOT = ("today", "week", "show")
-SHOW_OPTIONS = ("--json", "-j", "--pager", "--no-pager")  # what `show` takes (and --library)
-FLAGS = {"--short": "short", "-s": "short", "--json": "json", "-j": "json", "--pager": "pager"}
+HOT = ("today", "week", "show", "search", "list", "categories")
+FLAGS = {
+    "--short": "short", "-s": "short", "--json": "json", "-j": "json", "--pager": "pager", "--all": "every",
+}  # fmt: skip
 NEGATIVE = {"--no-pager": "pager"}
-VALUED = {"--date": "date", "-d": "date", "--category": "category", "-c": "category"}
+VALUED = {
+    "--date": "date", "-d": "date", "--category": "category", "-c": "category",
+    "--limit": "limit", "-n": "limit",
+}  # fmt: skip
 LIBRARY = ("--library", "-L")
-STAMP_VERSION = "tipweek fast route 2"
+_SHOWN = ("--json", "-j", "--pager", "--no-pager")
+_PICKED = (*_SHOWN, "--short", "-s", "--date", "-d", "--category", "-c")
+#: The options this route reads, per command (and `--library` for all): each is the command's own
+#: option of that name (tests/test_fast.py checks), anything else is for the full CLI.
+OPTIONS = {
+    "today": _PICKED,
+    "week": _PICKED,
+    "show": _SHOWN,
+    "search": (*_SHOWN, "--category", "-c", "--limit", "-n", "--all"),
+    "list": (*_SHOWN, "--category", "-c", "--limit", "-n"),
+    "categories": _SHOWN,
+}
+STAMP_VERSION = "tipweek fast route 3"
 #: The environment the full CLI's choice of files depends on (paths, libraries, the clock is not).
 STAMP_ENV = (
     "TIP_CONFIG", "TIP_DATA_DIR", "TIP_CACHE_DIR", "TIP_LIBRARY", "TIP_NO_BUNDLED",
@@ -54,11 +73,14 @@ class Fallback(Exception):
 class Request:
     """A hot command line, parsed: which command, its options, and `--library` folders."""
 
-    __slots__ = ("category", "command", "date", "json", "libraries", "pager", "short", "words")
+    __slots__ = (
+        "category", "command", "date", "every", "json", "libraries", "limit", "pager", "short", "words",
+    )  # fmt: skip
 
     def __init__(self, command: str) -> None:
         self.command = command
-        self.short = self.json = False
+        self.short = self.json = self.every = False
+        self.limit: str | None = None
         self.pager: bool | None = None
         self.date: str | None = None
         self.category: str | None = None
@@ -95,7 +117,7 @@ def parse(argv: Sequence[str]) -> Request | None:
 
 def _take_flag(arg: str, request: Request | None) -> bool:
     """Record a flag of the command; False for anything this route does not know."""
-    if request is None or (arg not in FLAGS and arg not in NEGATIVE):
+    if request is None or (arg not in FLAGS and arg not in NEGATIVE) or arg not in OPTIONS[request.command]:
         return False
     setattr(request, FLAGS.get(arg) or NEGATIVE[arg], arg in FLAGS)
     return True
@@ -115,7 +137,7 @@ def _take_value(name: str, value: str, request: Request | None, libraries: list[
             return False
         libraries.append(value)
         return True
-    if request is None:
+    if request is None or name not in OPTIONS[request.command]:
         return False
     setattr(request, VALUED[name], value)
     return True
@@ -193,18 +215,20 @@ def write_stamp(
     index_file: str,
     roots: Sequence[tuple[str, str]],
     hidden: tuple[str, str] = ("", "none"),
+    thesaurus: Sequence[str] = (),
 ) -> None:
-    """Called by the full CLI once it has opened the index: remember what it resolved, and
-    the hidden list (path, `file_signature`) whose ids the index holds."""
+    """Called by the full CLI once it has opened the index: remember what it resolved, the
+    hidden list (path, `file_signature`) whose ids the index holds, and the thesaurus files."""
     key = stamp_key(env, libraries, config_guess(env))
     lines = [
         STAMP_VERSION,
         f"index\t{index_file}",
         f"hidden\t{hidden[0]}\t{hidden[1]}",
         *(f"root\t{name}\t{path}" for name, path in roots),
+        *(f"thesaurus\t{path}" for path in thesaurus),
     ]
     text = "\n".join(lines) + "\n"
-    names = (index_file, hidden[0], *(p for r in roots for p in r))
+    names = (index_file, hidden[0], *(p for r in roots for p in r), *thesaurus)
     if any("\n" in part or "\t" in part for part in names):
         return  # odd names are left to the full CLI
     path = os.path.join(cache_dir, f"fast-{key}.txt")
@@ -223,8 +247,21 @@ def write_stamp(
         pass  # only a hint for the fast route
 
 
-def read_stamp(env: Mapping[str, str], libraries: Sequence[str]) -> tuple[str, list[tuple[str, str]]]:
-    """The index file and the libraries (name, path) the full CLI used for these inputs."""
+class Stamp:
+    """What the full CLI resolved: the index file, the libraries (name, path), the thesaurus
+    files, and the cache folder the stamp was found in."""
+
+    __slots__ = ("cache_dir", "index", "roots", "thesaurus")
+
+    def __init__(self, cache_dir: str, lines: list[str]) -> None:
+        fields = [line.split("\t") for line in lines[3:]]
+        self.cache_dir, self.index = cache_dir, lines[1].split("\t", 1)[1]
+        self.roots = [(f[1], f[2]) for f in fields if f[0] == "root"]
+        self.thesaurus = [f[1] for f in fields if f[0] == "thesaurus"]
+
+
+def read_stamp(env: Mapping[str, str], libraries: Sequence[str]) -> Stamp:
+    """What the full CLI used for these inputs (see `Stamp`)."""
     key = stamp_key(env, libraries, config_guess(env))
     for folder in stamp_dirs(env):
         try:
@@ -237,8 +274,7 @@ def read_stamp(env: Mapping[str, str], libraries: Sequence[str]) -> tuple[str, l
         _, hidden, signature = lines[2].split("\t")
         if file_signature(hidden) != signature:
             raise Fallback("the hidden list changed: the full CLI brings the index up to date")
-        roots = [tuple(line.split("\t")[1:3]) for line in lines[3:] if line.startswith("root\t")]
-        return lines[1].split("\t", 1)[1], [(name, path) for name, path in roots]
+        return Stamp(folder, lines)
     raise Fallback("no stamp for these inputs")
 
 
@@ -383,14 +419,28 @@ class Drawing:
         self.similar = similar
 
 
-def answer(request: Request, env: Mapping[str, str]) -> str | Drawing:
+class Page:
+    """Anything else to print with Rich (a table, search results), through `paging.page`."""
+
+    def __init__(self, renderable: Any, pager: bool | None) -> None:
+        self.renderable, self.pager = renderable, pager
+
+
+def _today(env: Mapping[str, str]) -> dt.date:
+    """`State.today`: TIP_TODAY pins the clock."""
+    pinned = env.get("TIP_TODAY")
+    return dt.date.fromisoformat(pinned) if pinned else dt.date.today()
+
+
+def answer(request: Request, env: Mapping[str, str]) -> str | Drawing | Page:
     """The text the full CLI would print for `request`, or the tip it would draw."""
     from tipweek import select, shapes
 
     if request.command == "show":
         return _show(request, env)
-    pinned = env.get("TIP_TODAY")
-    today = dt.date.fromisoformat(pinned) if pinned else dt.date.today()
+    if request.command not in ("today", "week"):
+        return _listing(request, env)
+    today = _today(env)
     if request.words and request.date is not None:
         raise Fallback("the date twice")
     day = today
@@ -398,8 +448,8 @@ def answer(request: Request, env: Mapping[str, str]) -> str | Drawing:
         from tipweek.dates import parse_date
 
         day = parse_date(" ".join(request.words) if request.words else str(request.date), today=today)
-    index_file, roots = read_stamp(env, request.libraries)
-    db = open_current(index_file, roots)
+    stamp = read_stamp(env, request.libraries)
+    db = open_current(stamp.index, stamp.roots)
     try:
         store = LeanStore(db)
         key = store.category_key(request.category) if request.category else None
@@ -439,10 +489,10 @@ def _show(request: Request, env: Mapping[str, str]) -> str | Drawing:
     from tipweek.library import LibrarySource
     from tipweek.store import find_tip
 
-    index_file, roots = read_stamp(env, request.libraries)
-    db = open_current(index_file, roots)
+    stamp = read_stamp(env, request.libraries)
+    db = open_current(stamp.index, stamp.roots)
     try:
-        index = Index(db, [LibrarySource(name, Path(path)) for name, path in roots])
+        index = Index(db, [LibrarySource(name, Path(path)) for name, path in stamp.roots])
         tip = find_tip(index, request.words[0])
         if request.json:
             return shapes.dumps(tip.to_json()) + "\n"
@@ -451,10 +501,85 @@ def _show(request: Request, env: Mapping[str, str]) -> str | Drawing:
         db.close()
 
 
-def _draw(drawing: Drawing, env: Mapping[str, str]) -> None:
+def _listing(request: Request, env: Mapping[str, str]) -> str | Page:
+    """`tip search WORDS`, `tip list` and `tip categories` in their plain forms, over the
+    `Index` as the full CLI opens it, the category resolved by `store.resolve_category`."""
+    if bool(request.words) != (request.command == "search"):
+        raise Fallback("words where the command takes none, or a search without any")
+    limit = _limit(request.limit)
+    from pathlib import Path
+
+    from tipweek.index.core import Index
+    from tipweek.library import LibrarySource
+    from tipweek.store import Filters, resolve_category
+
+    stamp = read_stamp(env, request.libraries)
+    db = open_current(stamp.index, stamp.roots)
+    try:
+        index = Index(db, [LibrarySource(name, Path(path)) for name, path in stamp.roots])
+        filters = Filters(resolve_category(index, request.category) if request.category else None)
+        if request.command == "search":
+            return _search(index, request, filters, limit or 10, stamp)
+        return _list_or_categories(index, request, filters, limit, env)
+    finally:
+        db.close()
+
+
+def _limit(value: str | None) -> int | None:
+    """`--limit N` as the full CLI reads it (a whole number from 1 up); else its complaint."""
+    if value is None:
+        return None
+    if not value or value.strip("0123456789") or int(value) < 1:
+        raise Fallback("not a plain limit")
+    return int(value)
+
+
+def _search(index: Any, request: Request, filters: Any, limit: int, stamp: Stamp) -> str | Page:
+    """What `cli.search.search` prints: the hits as JSON, or `render.search_results`. A word
+    corrected (a note on stderr) or nothing found (an error) is the full CLI's to say."""
+    from pathlib import Path
+
+    from tipweek import render, shapes
+    from tipweek.searching import load_thesaurus, search
+
+    thesaurus = load_thesaurus([Path(p) for p in stamp.thesaurus], Path(stamp.cache_dir), _raise)
+    found = search(index, request.words, thesaurus, filters=filters, limit=limit, every=request.every)
+    if found.plan.corrections or not found.hits:
+        raise Fallback("a correction to mention, or no hits")
+    if request.json:
+        return shapes.dumps([h.to_json() for h in found.hits]) + "\n"
+    return Page(render.search_results(found.hits), request.pager)
+
+
+def _list_or_categories(
+    index: Any, request: Request, filters: Any, limit: int | None, env: Mapping[str, str]
+) -> str | Page:
+    """What `cli.read.list_` and `cli.read.categories` print, through `views`."""
+    from tipweek import render, shapes
+    from tipweek.cli import views
+
+    if request.command == "categories":
+        cats = views.sorted_categories(index)
+        if request.json:
+            return shapes.dumps([c.to_json() for c in cats]) + "\n"
+        return Page(render.categories_table(cats), request.pager)
+    tips = index.tips(filters, limit)
+    if request.json:
+        return shapes.dumps([t.to_json() for t in tips]) + "\n"
+    if not tips:
+        raise Fallback("nothing listed: the full CLI says so")
+    return Page(views.list_table(index, filters, tips, _today(env)), request.pager)
+
+
+def _draw(drawing: Drawing | Page, env: Mapping[str, str]) -> None:
     from tipweek.cli.drawing import draw_tip, make_console
 
     out = make_console()
+    if isinstance(drawing, Page):
+        from tipweek.cli import paging
+
+        paging.page(out, drawing.renderable, drawing.pager, env)
+        return
     draw_tip(
         out,
         env,
@@ -479,7 +604,7 @@ def run(argv: Sequence[str], env: Mapping[str, str] | None = None) -> int | None
     except Exception:  # whatever it is, the full CLI says it (or does not, and answers)
         return None
     try:
-        if isinstance(text, Drawing):
+        if isinstance(text, (Drawing, Page)):
             _draw(text, env)
         else:
             sys.stdout.write(text)

@@ -202,7 +202,7 @@ def list_(
         tip list --year 2025 --json
         tip list --hidden                  the tips you retired with tip hide
     """
-    from tipweek import render
+    from tipweek.cli.views import list_table
 
     st = state(ctx)
     filters = st.filters(category, since, until, year)._replace(hidden=hidden)
@@ -217,10 +217,7 @@ def list_(
         if hidden and not filtered:
             raise NotFound("no tip is hidden", hint="`tip hide ID` retires a tip")
         raise NotFound(f"no {'hidden ' if hidden else ''}tips match those filters")
-    total = st.store.count(filters)
-    what = "hidden tips" if hidden else "tips"
-    shown = f"{len(tips)} of {total} {what}" if total > len(tips) else f"{total} {what}"
-    page(st, render.tips_table(tips, title=shown, today=st.today), pager)
+    page(st, list_table(st.store, filters, tips, st.today), pager)
 
 
 @command()
@@ -246,12 +243,13 @@ def categories(
         tip categories --aliases
     """
     from tipweek import render
+    from tipweek.cli.views import sorted_categories
 
     st = state(ctx)
     if aliases:
         _show_aliases(st, as_json=as_json)
         return
-    cats = sorted(st.store.categories(), key=lambda c: c.name.casefold())
+    cats = sorted_categories(st.store)
     if as_json:
         emit_json([c.to_json() for c in cats])
     else:
