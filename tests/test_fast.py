@@ -341,3 +341,117 @@ def test_a_list_after_a_new_tip_is_the_same_on_both_routes(
     sample.add("Name the Next Step", "2026-11-05", ("Empathy",), takeaway="Say what happens next.")
     (out, _, _), answered = both(["list", "-c", "empathy", "--json"], capsys)
     assert answered and "name-the-next-step" in [t["id"] for t in json.loads(out)]
+
+
+# -- a tip file edited in place since the last command ------------------------------------------
+
+
+def edit_in_place(path: Path, old: str, new: str) -> None:
+    """Rewrite the file through the same inode with a later time, and put its folder's time
+    back, as an in-place save leaves them: only the file's own time gives the edit away."""
+    folder = os.stat(path.parent)
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(text.replace(old, new, 1))
+    stamp = os.stat(path).st_mtime_ns + 1_000_000_000
+    os.utime(path, ns=(stamp, stamp))
+    os.utime(path.parent, ns=(folder.st_atime_ns, folder.st_mtime_ns))
+
+
+def full_run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[str, str, int]:
+    os.environ["TIP_FAST"] = "0"
+    code = 0
+    try:
+        main(argv)
+    except SystemExit as exit:
+        code = int(exit.code or 0)
+    finally:
+        os.environ.pop("TIP_FAST")
+    captured = capsys.readouterr()
+    return captured.out, captured.err, code
+
+
+#: (the tip's id, text replaced in its file, by what, whether the fast route still answers)
+EDITS = [
+    ("explain-the-wait", "how long and why", "how long, and why, kindly", FAST),  # the week's pick
+    ("explain-the-wait", '"Communication",', '"Communication", "Kindness",', FAST),  # its categories
+    ("explain-the-wait", "2026-11-24", "2026-12-01", FAST),  # moved to next week: another pick
+    ("greet-the-second-customer", "queue", "queue kindly", FAST),  # a tag, not the pick
+    ("thank-them-for-something-specific", "Then the lesson.", "Then kindly the lesson.", FAST),
+    ("plan-the-snow-day", "title = ", "title = 5\nnote = ", FULL),  # now invalid: the full CLI warns
+    ("apologize-without-excuses", "[", "[[", FULL),  # no longer TOML
+]
+AFTER_EDIT = [
+    ["week", "--json"],
+    ["today", "-c", "teamwork", "--short"],
+    ["list", "--json"],
+    ["categories"],
+    ["search", "kindly"],
+    ["show", "explain-the-wait", "--json"],
+    ["check"],
+]
+
+
+@pytest.mark.parametrize(("tip", "old", "new", "route"), EDITS, ids=[f"{e[0]}:{e[2][:12]}" for e in EDITS])
+def test_an_edited_file_is_read_again_alike_by_both_routes(
+    sample: Library,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tip: str,
+    old: str,
+    new: str,
+    route: bool,
+) -> None:
+    """The same edit in two copies of a library: the first command after it goes through
+    the fast route in one (which re-reads the file itself) and the full CLI in the other.
+    That command, then a table of commands reading the index, answer byte for byte alike."""
+    import shutil
+
+    twin = Library(tmp_path / "twin")
+    shutil.copytree(sample.root, twin.root)
+    answers = {}
+    for lib, fast_first in ((sample, True), (twin, False)):
+        monkeypatch.setenv("TIP_LIBRARY", str(lib.root))
+        full_run(["week", "--short"], capsys)  # the index, and the stamp for the fast route
+        edit_in_place(next(lib.root.rglob(f"*{tip}.toml")), old, new)
+        answered = fast_first and _fast(["week", "--json"]) is not None
+        assert answered == (route and fast_first)
+        first = (capsys.readouterr().out, "", 0) if answered else full_run(["week", "--json"], capsys)
+        seen = [first, *(full_run(argv, capsys) for argv in AFTER_EDIT)]
+        answers[fast_first] = [tuple(str(part).replace(str(lib.root), "LIB") for part in s) for s in seen]
+    assert answers[True] == answers[False]
+    if route:  # the edit was seen: each edit brings a word new to the library
+        marker = next(word for word in ("kindly", "Kindness", "2026-12-01") if word in new)
+        assert any(marker in out for out, _, _ in answers[True])
+    else:
+        assert f"{tip}.toml" in answers[True][0][1]  # the full CLI's warning names the file
+
+
+def test_an_edited_file_is_read_again_without_the_model(sample: Library, isolated: Path) -> None:
+    """Re-reading one edited file on the fast route imports the TOML parser and the lean
+    reading modules, not the model, the library module, `dataclasses`, `typing`, `pathlib`
+    or `json` (each costs more than reading the file)."""
+    env = {**os.environ, "TIP_FAST": "0"}
+    subprocess.run(
+        [sys.executable, "-m", "tipweek", "week", "--short"], env=env, check=True, capture_output=True
+    )
+    edit_in_place(next(sample.root.rglob("*explain-the-wait.toml")), "how long and why", "how long, and why")
+    heavy = ("typer", "rich", "typing", "dataclasses", "json", "pathlib", "platformdirs", "dateutil")
+    ours = (
+        "tipweek.model",
+        "tipweek.library",
+        "tipweek.store",
+        "tipweek.categories",
+        "tipweek.index.queries",
+    )
+    probe = (
+        "import sys\nfrom tipweek.cli import fast\ncode = fast.run(['week', '--short'])\n"
+        f"print(code, 'tipweek.index.sync' in sys.modules, sorted(m for m in sys.modules if "
+        f"m.split('.')[0] in {heavy!r} or m in {ours!r}), file=sys.stderr)"
+    )
+    env["TIP_FAST"] = "1"
+    done = subprocess.run([sys.executable, "-c", probe], env=env, check=True, capture_output=True, text=True)
+    assert done.stderr.strip() == "0 True []"
+    assert done.stdout == "Explain the Wait — Tell people how long, and why.\n"

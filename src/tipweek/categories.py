@@ -17,6 +17,14 @@ from tipweek.errors import BadInput
 from tipweek.model import Tip
 from tipweek.text import category_key, shown, unite_categories
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import TypeVar
+
+    from tipweek.tipfile import Fields
+
+    Shaped = TypeVar("Shaped", Tip, Fields)  # a tip, or a tip file's fields as the index stores them
+
 MAX_CHAIN = 8  # an alias may point at another alias, up to this many steps
 
 
@@ -64,7 +72,7 @@ class Aliases:
         """Every category under its shown name, each once, in order."""
         return unite_categories(self.name(c) for c in categories)
 
-    def tip(self, tip: Tip) -> Tip:
+    def tip(self, tip: Shaped) -> Shaped:
         """The tip with its categories under their shown names (the same object when none change)."""
         if not self.table:
             return tip

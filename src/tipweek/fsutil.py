@@ -1,6 +1,9 @@
 """Files and folders: walking a tree the same way everywhere, and reading a file with a bound
 on the bytes and on the wait (only regular files; never a pipe or a device). Writing is
-`safewrite`'s."""
+`safewrite`'s.
+
+Only `os`, `stat` and `errno` are imported: the fast route lists a changed folder and reads
+an edited tip file with this module (no `pathlib`, no `typing`)."""
 
 from __future__ import annotations
 
@@ -8,22 +11,29 @@ import errno
 import os
 import stat
 from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
-from typing import NamedTuple
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
-class FileStat(NamedTuple):
-    path: str
-    mtime_ns: int
-    size: int  # -1 when the file cannot be looked at (a dangling link, a file that vanished)
+class FileStat:
+    """A file's path, modification time and size (-1 when the file cannot be looked at: a
+    dangling link, a file that vanished)."""
+
+    __slots__ = ("mtime_ns", "path", "size")
+
+    def __init__(self, path: str, mtime_ns: int, size: int) -> None:
+        self.path, self.mtime_ns, self.size = path, mtime_ns, size
 
 
-class Listing(NamedTuple):
+class Listing:
     """One folder's visible contents, each list sorted by name."""
 
-    folder: str
-    folders: list[str]
-    files: list[FileStat]
+    __slots__ = ("files", "folder", "folders")
+
+    def __init__(self, folder: str, folders: list[str], files: list[FileStat]) -> None:
+        self.folder, self.folders, self.files = folder, folders, files
 
 
 def list_visible(folder: str, suffix: str = "") -> Listing:

@@ -8,21 +8,21 @@ in a later library replaces one with the same id in an earlier one.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from tipweek import tipfile
 from tipweek.errors import LibraryError, NotFound, TipFileError
 from tipweek.fsutil import FileStat, Listing, walk_visible
-from tipweek.model import FILE_KEYS, Tip, TipValueError, tip_from_dict
-from tipweek.text import NotText, decode_text, slugify
+from tipweek.model import FILE_KEYS, Tip, from_fields
+from tipweek.text import decode_text, slugify
 
 if TYPE_CHECKING:
     from tipweek.config import Config, Paths
 
-MAX_FILE_BYTES = 1_000_000
-_DATED_STEM = re.compile(r"^\d{4}-\d{2}-\d{2}-(.+)$")
+MAX_FILE_BYTES = tipfile.MAX_FILE_BYTES
+SYNONYMS_FILE = tipfile.SYNONYMS_FILE  # a library's own thesaurus (docs/synonyms.md)
 
 
 class LibrarySource(NamedTuple):
@@ -89,19 +89,12 @@ def resolve_sources(
 
 def tip_id(path: Path) -> str:
     """A tip's id is its file name's slug: `2025-06-24-greet-them.toml` is `greet-them`."""
-    match = _DATED_STEM.match(path.stem)
-    return match.group(1) if match else path.stem
-
-
-#: A library's own thesaurus (docs/synonyms.md): at the top of the folder, and not a tip.
-SYNONYMS_FILE = "synonyms.toml"
+    return tipfile.tip_id(path.name)
 
 
 def tip_files(root: Path | str, listing: Listing) -> list[FileStat]:
     """The tip files of one listed folder of the library at `root`."""
-    if listing.folder != str(root):
-        return listing.files
-    return [f for f in listing.files if os.path.basename(f.path) != SYNONYMS_FILE]
+    return tipfile.tip_files(str(root), listing)
 
 
 def scan(root: Path) -> Iterator[FileStat]:
@@ -110,70 +103,16 @@ def scan(root: Path) -> Iterator[FileStat]:
         yield from tip_files(root, listing)
 
 
-def _line_of(text: str, key: str) -> int | None:
-    match = re.search(rf"^\s*\"?{re.escape(key)}\"?\s*=", text, flags=re.M)
-    return text.count("\n", 0, match.start()) + 1 if match else None
-
-
-def _toml() -> Any:
-    """The TOML parser: `tomli` (tomllib's own source, compiled: about 4x faster, which is most
-    of a first index build) when installed, else the standard library's. Imported only when a
-    file is (re)read, not on every command."""
-    try:
-        import tomli
-
-        return tomli
-    except ImportError:  # pragma: no cover - tomli is a dependency; kept for odd platforms
-        import tomllib
-
-        return tomllib
-
-
 def parse_tip(data: bytes, path: str) -> Tip:
     """Decode and validate one tip file's bytes; raises `TipFileError` with the line if known."""
-    try:
-        text = decode_text(data)
-    except NotText as exc:
-        raise TipFileError(path, exc.line, f"{exc} ({exc.hint})" if exc.hint else str(exc)) from None
-    toml = _toml()
-    try:
-        raw = toml.loads(text)
-    except RecursionError:
-        raise TipFileError(path, None, "invalid TOML: nested too deeply") from None
-    except toml.TOMLDecodeError as exc:
-        match = re.search(r"\(at line (\d+), column \d+\)", str(exc))
-        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        raise TipFileError(path, int(match.group(1)) if match else None, f"invalid TOML: {message}") from None
-    if not raw:
-        raise TipFileError(path, None, "empty tip file (it needs at least title, categories and body)")
-    try:
-        return tip_from_dict(raw, id=tip_id(Path(path)), path=path)
-    except TipValueError as exc:
-        raise TipFileError(path, _line_of(text, exc.key), str(exc)) from None
-    except (ValueError, OverflowError) as exc:
-        raise TipFileError(path, None, str(exc)) from None
+    return from_fields(tipfile.parse_fields(data, path))
 
 
 def read_tip_stat(path: Path | str, root: Path | str | None = None) -> tuple[Tip, os.stat_result]:
-    """Read one tip file and its `fstat`; every failure is a `TipFileError` naming the file.
-
-    Only a regular file is read, never more than `MAX_FILE_BYTES` (whatever `stat` says) and
-    never waiting on a pipe; with `root`, a link is read only if it leads to a file inside
-    the library."""
-    from tipweek.fsutil import NotRegularFile, TooLarge, read_limited_stat
-
-    try:
-        data, st = read_limited_stat(path, MAX_FILE_BYTES, root=root)
-    except NotRegularFile as exc:
-        message = str(exc) if exc.kind == "link" else f"is a {exc.kind}, not a tip file"
-        raise TipFileError(str(path), None, message) from None
-    except TooLarge as exc:
-        raise TipFileError(
-            str(path), None, f"file is too large ({exc.size / 1e6:.1f} MB; a tip file may be at most 1 MB)"
-        ) from None
-    except OSError as exc:
-        raise TipFileError(str(path), None, f"cannot read: {exc.strerror or exc}") from None
-    return parse_tip(data, str(path)), st
+    """Read one tip file and its `fstat` (`tipfile.read_fields_stat`); every failure is a
+    `TipFileError` naming the file."""
+    fields, st = tipfile.read_fields_stat(str(path), None if root is None else str(root))
+    return from_fields(fields), st
 
 
 def read_tip(path: Path | str, root: Path | str | None = None) -> Tip:

@@ -7,22 +7,33 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tipweek.text import derive_summary
-
-#: Keys of a tip file, in the order they are written.
-FILE_KEYS = (
-    "title",
-    "date",
-    "added",
-    "categories",
-    "tags",
-    "author",
-    "publisher",
-    "source",
-    "excerpt",
-    "summary",
-    "takeaway",
-    "body",
+from tipweek.tipfile import (
+    FIELD_NAMES,
+    FILE_KEYS,
+    MAX_CATEGORIES,
+    MAX_NAME,
+    MAX_TAGS,
+    MAX_TITLE,
+    Fields,
+    TipValueError,
+    check,
 )
+
+# The file format's rules are `tipfile`'s; these names are kept here for the modules that
+# import them from the model.
+__all__ = [
+    "FILE_KEYS",
+    "JSON_KEYS",
+    "MAX_CATEGORIES",
+    "MAX_NAME",
+    "MAX_TAGS",
+    "MAX_TITLE",
+    "Tip",
+    "TipValueError",
+    "from_fields",
+    "tip_from_dict",
+]
+
 #: Keys of a tip in `--json` output and in `export --format json`, in order.
 JSON_KEYS = (
     "id",
@@ -39,22 +50,6 @@ JSON_KEYS = (
     "excerpt",
     "added",
 )
-
-
-#: Limits on a tip's shape, checked alike when a tip is read, written and by `tip check`, so
-#: that one tip cannot stall the tool (docs/reliability.md lists them).
-MAX_TITLE = 500
-MAX_CATEGORIES = 20
-MAX_TAGS = 50
-MAX_NAME = 200  # characters in one category or tag
-
-
-class TipValueError(ValueError):
-    """A field has the wrong type or value; `key` names it so a line can be found."""
-
-    def __init__(self, key: str, message: str) -> None:
-        super().__init__(message)
-        self.key = key
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,80 +120,12 @@ class Tip:
         return replace(self, **changes)
 
 
-def _text(data: dict[str, Any], key: str, *, required: bool = False) -> str:
-    value = data.get(key, "")
-    if not isinstance(value, str):
-        raise TipValueError(key, f"'{key}' must be a string, not {type(value).__name__}")
-    if required and not value.strip():
-        raise TipValueError(key, f"'{key}' is required and must not be empty")
-    return value
-
-
-def _strings(data: dict[str, Any], key: str, most: int, *, required: bool = False) -> tuple[str, ...]:
-    value = data.get(key, [])
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise TipValueError(key, f"'{key}' must be a list of strings")
-    if len(value) > most:  # before any work on the items: a list may be huge
-        raise TipValueError(key, f"'{key}' has {len(value)} entries; a tip may have at most {most}")
-    items = tuple(dict.fromkeys(v.strip() for v in value if v.strip()))
-    if required and not items:
-        raise TipValueError(key, f"'{key}' needs at least one entry")
-    long = next((v for v in items if len(v) > MAX_NAME), None)
-    if long is not None:
-        raise TipValueError(
-            key, f"an entry of '{key}' has {len(long)} characters; at most {MAX_NAME} are allowed"
-        )
-    return items
-
-
-def _date(data: dict[str, Any], key: str = "date") -> dt.date | None:
-    value = data.get(key)
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            raise TipValueError(key, f"'{key}' is not a real date: {value!r}") from None
-    raise TipValueError(key, f"'{key}' must be a TOML date like 2025-06-24, not {type(value).__name__}")
-
-
 def tip_from_dict(data: dict[str, Any], *, id: str, path: str = "") -> Tip:
-    """Validate a parsed tip file (or JSON object) and build a `Tip`; raises `TipValueError`."""
-    unknown = sorted(set(data) - set(FILE_KEYS) - {"id"})
-    if unknown:
-        raise TipValueError(unknown[0], f"unknown key '{unknown[0]}' (known keys: {', '.join(FILE_KEYS)})")
-    excerpt = data.get("excerpt", False)
-    if not isinstance(excerpt, bool):
-        raise TipValueError("excerpt", "'excerpt' must be true or false")
-    body = _text(data, "body")
-    summary = _text(data, "summary")
-    if not excerpt and not body.strip():
-        raise TipValueError("body", "'body' is required (or set excerpt = true and give a summary)")
-    if excerpt and not (summary.strip() or body.strip()):
-        raise TipValueError("summary", "an excerpt needs a 'summary'")
-    title = _text(data, "title", required=True).strip()
-    if len(title) > MAX_TITLE:
-        raise TipValueError("title", f"'title' has {len(title)} characters; at most {MAX_TITLE} are allowed")
-    return Tip(
-        id=id,
-        title=title,
-        date=_date(data),
-        categories=_strings(data, "categories", MAX_CATEGORIES, required=True),
-        summary=summary.strip(),
-        takeaway=_text(data, "takeaway").strip(),
-        body=body.strip("\n"),
-        tags=_strings(data, "tags", MAX_TAGS),
-        source=_text(data, "source").strip(),
-        author=_text(data, "author").strip(),
-        excerpt=excerpt,
-        publisher=_text(data, "publisher").strip(),
-        added=_date(data, "added"),
-        path=path,
-    )
+    """Validate a parsed tip file (or JSON object) and build a `Tip`; raises `TipValueError`.
+    The rules are `tipfile.check`'s, which the index also stores tips by."""
+    return from_fields(check(data, id=id, path=path))
+
+
+def from_fields(fields: Fields) -> Tip:
+    """The `Tip` of a checked tip (`tipfile.check`)."""
+    return Tip(**dict(zip(FIELD_NAMES, fields.values(), strict=True)))

@@ -8,13 +8,14 @@ import datetime as dt
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from tipweek.model import Tip
+    from tipweek.tipfile import Fields
 
 
 def _inverted(day: dt.date) -> int:
     return 99991231 - (day.year * 10000 + day.month * 100 + day.day)
 
 
-def order_key(tip: Tip) -> str:
+def order_key(tip: Tip | Fields) -> str:
     """The order of every list, as one string (so the index can keep it in a B-tree): newest
     first, ties by id, then undated tips by title."""
     if tip.date:

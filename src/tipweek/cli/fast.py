@@ -395,14 +395,13 @@ def open_current(index_file: str, roots: Sequence[tuple[str, str]]) -> sqlite3.C
     if found:
         if db.execute("SELECT 1 FROM meta WHERE key = 'aliases' AND value != ''").fetchone():
             raise Fallback("category aliases apply to new files: the full CLI reads the config")
-        from pathlib import Path
-
+        # What the full CLI would do, with the same code: `sync` reads a tip file into its
+        # checked fields (`tipfile`) and stores its rows without the model, `pathlib` or `json`.
+        # A file with a problem is recorded as one, and the full CLI then says so (below).
         from tipweek.index import sync
-        from tipweek.library import LibrarySource
 
-        sources = [LibrarySource(name, Path(path)) for name, path in roots]
         with schema.writing(db):
-            sync.apply(db, sources, found, _raise)  # the hidden list recorded is kept
+            sync.apply(db, [path for _, path in roots], found, _raise)  # the hidden list recorded is kept
     if db.execute("SELECT 1 FROM files WHERE problem IS NOT NULL LIMIT 1").fetchone():
         raise Fallback("unreadable tip files: the full CLI warns")
     return db

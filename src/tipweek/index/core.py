@@ -9,7 +9,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from tipweek.index import queries, schema, search, sync
+from tipweek.index import queries, schema, search, sync, where
 from tipweek.index.search import SearchHit
 from tipweek.index.sync import Progress
 from tipweek.library import LibrarySource, Problem
@@ -97,7 +97,7 @@ class Index:
         return queries.get_exact(self.db, tip_id)
 
     def hidden_ids(self) -> frozenset[str]:
-        return queries.hidden_ids(self.db)
+        return where.hidden_ids(self.db)
 
     def holders(self, tip_id: str) -> list[tuple[LibrarySource, str]]:
         """Every library holding a tip with this id, and the file, in reading order (the last

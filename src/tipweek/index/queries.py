@@ -96,10 +96,6 @@ def ids_with_prefix(db: sqlite3.Connection, prefix: str, limit: int) -> list[str
     ]
 
 
-def hidden_ids(db: sqlite3.Connection) -> frozenset[str]:
-    return frozenset(r["id"] for r in db.execute("SELECT id FROM hidden"))
-
-
 def holders(db: sqlite3.Connection, tip_id: str) -> list[tuple[int, str]]:
     """Every (layer, path) holding a tip with this id, in reading order (the last one wins)."""
     return [

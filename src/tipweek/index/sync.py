@@ -12,26 +12,25 @@ callback: what it looks like is the caller's business.
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from typing import NamedTuple
 
-from tipweek.categories import Aliases
 from tipweek.errors import TipFileError
 from tipweek.fsutil import list_visible
 from tipweek.index import watch
-from tipweek.index.queries import hidden_ids
 from tipweek.index.schema import DDL, FTS_TRIGGERS, pack, reset, statements, writing
-from tipweek.index.where import HIDDEN, SHOWN
-from tipweek.library import LibrarySource, read_tip_stat, tip_files
-from tipweek.model import Tip
+from tipweek.index.where import HIDDEN, SHOWN, hidden_ids
 from tipweek.order import order_key
-from tipweek.store import Curation
 from tipweek.text import category_key, clean
+from tipweek.tipfile import Fields, read_fields_stat, tip_files
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from tipweek.categories import Aliases
+    from tipweek.library import LibrarySource
+    from tipweek.store import Curation
 
 BULK = 1000  # files to read at once from which a first build bulk-loads and parses in parallel
 CHUNK = 250  # files parsed per task
@@ -43,26 +42,44 @@ BUILT_AFTER = ("tips_id", "tips_order", "tip_categories_order", "tip_categories_
 Progress = Callable[[int, int], None]
 
 
-class Queued(NamedTuple):
-    layer: int
-    dir: int  # the folder's id in `dirs`
-    path: str
+class Queued:
+    """A file to read: its layer, its folder's id in `dirs`, its path."""
+
+    __slots__ = ("dir", "layer", "path")
+
+    def __init__(self, layer: int, dir: int, path: str) -> None:
+        self.layer, self.dir, self.path = layer, dir, path
 
 
-class Parsed(NamedTuple):
-    stat: tuple[int, int]  # mtime_ns, size
-    tip: Tip | None
-    problem: tuple[str, int | None] | None  # message, line
-    text: tuple[str, str, str, str] | None = None  # the indexed text (`schema.FIELDS`)
-    packed: bytes | None = None  # `text`, packed (in the worker process, on a first build)
+class Parsed:
+    """One file as read: its (mtime_ns, size), the tip's fields or the problem (message,
+    line), and the indexed text (`schema.FIELDS`), packed in the worker on a first build."""
+
+    __slots__ = ("packed", "problem", "stat", "text", "tip")
+
+    def __init__(
+        self,
+        stat: tuple[int, int],
+        tip: Fields | None,
+        problem: tuple[str, int | None] | None,
+        text: tuple[str, str, str, str] | None = None,
+        packed: bytes | None = None,
+    ) -> None:
+        self.stat, self.tip, self.problem, self.text, self.packed = stat, tip, problem, text, packed
+
+    def __reduce__(self) -> tuple[type[Parsed], tuple[object, ...]]:
+        # Sent back from the worker processes of a first build: positional, not per slot.
+        return Parsed, (self.stat, self.tip, self.problem, self.text, self.packed)
 
 
-@dataclass
 class Changes:
-    """What differs between the files and the index."""
+    """What differs between the files and the index: files to (re)read, file paths to forget."""
 
-    read: list[Queued] = field(default_factory=list)  # files to (re)read
-    gone: list[str] = field(default_factory=list)  # file paths to forget
+    __slots__ = ("gone", "read")
+
+    def __init__(self) -> None:
+        self.read: list[Queued] = []
+        self.gone: list[str] = []
 
 
 def refresh(
@@ -71,19 +88,20 @@ def refresh(
     *,
     full: bool = False,
     progress: Progress | None = None,
-    curation: Curation = Curation(),
+    curation: Curation,
 ) -> int:
     """Bring the index up to date with the files and the user's curation; returns how many
     files were re-read or forgotten. New category aliases rebuild the index (they change the
     categories stored for every tip); a new hidden list only changes which tips are shown."""
     if aliases_in(db) != curation.aliases.fingerprint:
         return rebuild(db, sources, progress=progress, curation=curation)
-    found = watch.scan(db, [str(s.path) for s in sources], full=full)
+    roots = [str(s.path) for s in sources]
+    found = watch.scan(db, roots, full=full)
     if not found and hidden_ids(db) == curation.hidden:
         return 0
     with writing(db):
         # Another process may have applied the same changes meanwhile: every step is idempotent.
-        return apply(db, sources, found, progress, curation)
+        return apply(db, roots, found, progress, curation)
 
 
 def rebuild(
@@ -91,15 +109,16 @@ def rebuild(
     sources: Sequence[LibrarySource],
     *,
     progress: Progress | None = None,
-    curation: Curation = Curation(),
+    curation: Curation,
 ) -> int:
     """Empty the index and read every file again, in one transaction: until it commits, other
     commands keep reading the old index."""
     with writing(db):
         reset(db)
         db.execute("INSERT INTO meta(key, value) VALUES ('aliases', ?)", (curation.aliases.fingerprint,))
-        found = watch.scan(db, [str(s.path) for s in sources], full=True)
-        return apply(db, sources, found, progress, curation)
+        roots = [str(s.path) for s in sources]
+        found = watch.scan(db, roots, full=True)
+        return apply(db, roots, found, progress, curation)
 
 
 def aliases_in(db: sqlite3.Connection) -> str:
@@ -121,7 +140,7 @@ def _store_hidden(db: sqlite3.Connection, hidden: frozenset[str] | None) -> set[
 # -- what changed -----------------------------------------------------------------------
 
 
-def _diff(db: sqlite3.Connection, sources: Sequence[LibrarySource], found: watch.Found) -> Changes:
+def _diff(db: sqlite3.Connection, roots: Sequence[str], found: watch.Found) -> Changes:
     """Record the changed folders and list them again: the files that differ from the index
     are to be read, the ones no longer there forgotten."""
     changes = Changes()
@@ -142,7 +161,7 @@ def _diff(db: sqlite3.Connection, sources: Sequence[LibrarySource], found: watch
             r["path"]: (r["layer"], r["mtime_ns"], r["size"])
             for r in db.execute("SELECT path, layer, mtime_ns, size FROM files WHERE dir = ?", (dir_id,))
         }
-        present = tip_files(sources[look.layer].path, listing)
+        present = tip_files(roots[look.layer], listing)
         for file in present:
             if stored.get(file.path) != (look.layer, file.mtime_ns, file.size):
                 changes.read.append(Queued(look.layer, dir_id, file.path))
@@ -156,7 +175,7 @@ def _diff(db: sqlite3.Connection, sources: Sequence[LibrarySource], found: watch
 
 def apply(
     db: sqlite3.Connection,
-    sources: Sequence[LibrarySource],
+    roots: Sequence[str],
     found: watch.Found,
     progress: Progress | None,
     curation: Curation | None = None,
@@ -165,7 +184,7 @@ def apply(
     caller's write transaction; returns how many files were read or forgotten. Without
     `curation` (the fast route), the hidden list recorded is kept and no aliases apply: the
     caller has checked the index was built without any."""
-    changes = _diff(db, sources, found)
+    changes = _diff(db, roots, found)
     bulk = len(changes.read) >= BULK and not db.execute("SELECT 1 FROM tips LIMIT 1").fetchone()
     if bulk:
         # A first build: fill the tables, and both full-text indexes a batch at a time; the
@@ -175,11 +194,11 @@ def apply(
         for name in BUILT_AFTER:
             db.execute(f"DROP INDEX {name}")
     touched = _store_hidden(db, curation.hidden if curation else None)
-    aliases = curation.aliases if curation else Aliases()
+    aliases = curation.aliases if curation and curation.aliases.table else None
     for path in changes.gone:
         touched |= _forget(db, path)
     read = len(changes.read)
-    _read_and_store(db, changes.read, [str(s.path) for s in sources], bulk, progress, touched, aliases)
+    _read_and_store(db, changes.read, roots, bulk, progress, touched, aliases)
     if bulk:
         for statement in statements(DDL):
             if any(f"INDEX {name} " in statement for name in BUILT_AFTER):
@@ -195,11 +214,11 @@ def apply(
 def _read_and_store(
     db: sqlite3.Connection,
     queue: list[Queued],
-    roots: list[str],
+    roots: Sequence[str],
     bulk: bool,
     progress: Progress | None,
     touched: set[str],
-    aliases: Aliases,
+    aliases: Aliases | None,
 ) -> None:
     """Read the queued files a chunk at a time and store each, its categories under their
     alias targets (adding the ids whose winner may change to `touched`); a first build fills
@@ -217,7 +236,7 @@ def _read_and_store(
             rowid = _store_file(db, queued, parsed)
             first = first or rowid
             if parsed.tip is not None:
-                _insert(db, aliases.tip(parsed.tip), queued.layer, rowid, parsed.packed)
+                _insert(db, _aliased(parsed.tip, aliases), queued.layer, rowid, parsed.packed)
                 if bulk:  # every id's winner is chosen at the end
                     _stage_fts(db, parsed, rowid)
                 else:
@@ -229,6 +248,12 @@ def _read_and_store(
             first = None
         if report:
             report(done, total)
+
+
+def _aliased(tip: Fields, aliases: Aliases | None) -> Fields:
+    """The tip with its categories under their alias targets (None: the fast route, which
+    leaves an index built with aliases to the full CLI)."""
+    return tip if aliases is None else aliases.tip(tip)
 
 
 def _stage_fts(db: sqlite3.Connection, parsed: Parsed, rowid: int) -> None:
@@ -276,10 +301,25 @@ def _forget(db: sqlite3.Connection, path: str) -> set[str]:
     return found
 
 
-def _insert(db: sqlite3.Connection, tip: Tip, layer: int, rowid: int, packed: bytes | None) -> None:
-    """One tip's rows; `packed` is its text as `_parse_one` packed it (in a worker process)."""
+def indexed_text(tip: Fields) -> tuple[str, str, str, str]:
+    """The long text the index keeps of a tip (`schema.FIELDS`)."""
+    return (tip.summary, clean(tip.blurb), tip.body, ", ".join(tip.tags))
+
+
+def json_strings(items: Iterable[str]) -> str:
+    """`json.dumps(list(items), ensure_ascii=False)` for strings, without importing `json`
+    (its C string encoder is the one `json.dumps` uses)."""
+    from _json import encode_basestring
+
+    return f"[{', '.join(map(encode_basestring, items))}]"
+
+
+def _insert(db: sqlite3.Connection, tip: Fields, layer: int, rowid: int, packed: bytes | None) -> None:
+    """One tip's rows, derived from its file's checked fields: the one place they are, for a
+    first build, a sync and the fast route's re-read of an edited file alike. `packed` is its
+    text as `_parse_one` packed it (in a worker process, on a first build)."""
     if packed is None:
-        packed = pack((tip.summary, clean(tip.blurb), tip.body, ", ".join(tip.tags)))
+        packed = pack(indexed_text(tip))
     order = order_key(tip)
     added = tip.added.isoformat() if tip.added else ""
     db.execute(
@@ -292,9 +332,9 @@ def _insert(db: sqlite3.Connection, tip: Tip, layer: int, rowid: int, packed: by
             order,
             tip.title,
             tip.iso_date,
-            json.dumps(list(tip.categories), ensure_ascii=False),
+            json_strings(tip.categories),
             tip.takeaway,
-            json.dumps(list(tip.tags), ensure_ascii=False),
+            json_strings(tip.tags),
             tip.source,
             tip.author,
             int(tip.excerpt),
@@ -345,8 +385,8 @@ def _parse_one(path: str, root: str | None) -> Parsed:
     """One file read as the library reads it (bounded, a link only inside its library `root`),
     with the `fstat` of what was read; a `stat` is made only for a file that failed."""
     try:
-        tip, st = read_tip_stat(path, root)
-        text = (tip.summary, clean(tip.blurb), tip.body, ", ".join(tip.tags))
+        tip, st = read_fields_stat(path, root)
+        text = indexed_text(tip)
         return Parsed((st.st_mtime_ns, st.st_size), tip, None, text, pack(text))
     except TipFileError as error:
         try:

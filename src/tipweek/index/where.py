@@ -13,6 +13,7 @@ from tipweek.order import newest_bound, oldest_bound
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import sqlite3
     from typing import Any
 
     from tipweek.store import Filters
@@ -102,3 +103,8 @@ def nth_sql(filters: Filters, position: int, eligible_on: dt.date | None) -> tup
 
 
 TIP_SQL = f"SELECT {COLUMNS} FROM tips t {TEXT} WHERE t.rowid = ?"
+
+
+def hidden_ids(db: sqlite3.Connection) -> frozenset[str]:
+    """The ids on the hidden list the index holds (`tips.visible` is `HIDDEN` for them)."""
+    return frozenset(r[0] for r in db.execute("SELECT id FROM hidden"))
