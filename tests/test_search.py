@@ -346,3 +346,33 @@ def test_a_broken_synonyms_file_is_skipped_with_one_warning(
     assert result.exit_code == 0
     assert [t["id"] for t in json.loads(result.stdout)] == ["zorble-day"]
     assert result.stderr.startswith("warning: synonyms file ") and result.stderr.count("\n") == 1
+
+
+@pytest.fixture
+def verbs(library: Library) -> Library:
+    library.add("Tell Them Early", "2026-01-06", ("Communication",), body="Tell it once.")
+    library.add("Quiet Exit", "2026-02-03", ("Communication",), body="She told me goodbye and left.")
+    library.add("Greeting Habit", "2026-03-03", ("Communication",), body="Tell them hello first.")
+    library.add("Thanks Habit", "2026-04-07", ("Communication",), body="Tell them thanks at the end.")
+    library.add(
+        "Forgotten Promises", "2026-05-05", ("Communication",), body="Write it where you will see it."
+    )
+    library.add("Plain Notes", "2026-06-02", ("Communication",), body="Nothing new to say yet.")
+    return library
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("forgot", "forgotten-promises"),  # irregular forms are the same word
+        ("said", "plain-notes"),
+        ("tell", "tell-them-early"),
+        # The rare form does not outweigh the common one: the title wins.
+        ("told", "tell-them-early"),
+    ],
+)
+def test_irregular_verbs_find_every_form(verbs: Library, run: Run, query: str, first: str) -> None:
+    found = ids(run, query)
+    assert found[0] == first
+    if query.startswith("t"):
+        assert set(found) == {"tell-them-early", "quiet-exit", "greeting-habit", "thanks-habit"}

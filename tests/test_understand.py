@@ -409,6 +409,20 @@ def test_a_prefix_longer_than_the_stem_keeps_the_word(word: str, expression: str
     assert word_expression(word) == expression
 
 
+@pytest.mark.parametrize(
+    ("word", "expression"),
+    [
+        ("forgot", '"forget" OR "forgot" OR "forgotten"'),  # every form, whichever was typed
+        ("forget", '"forget" OR "forgot" OR "forgotten"'),
+        ("told", '"tell" OR "told"'),
+        ("shaken", '"shake" OR "shook" OR "shaken"'),
+        ("left", '"left"'),  # a direction as often as a verb: not joined to "leave"
+    ],
+)
+def test_irregular_verbs_are_one_word(word: str, expression: str) -> None:
+    assert word_expression(word) == expression
+
+
 # -- snippets ------------------------------------------------------------------------------
 
 

@@ -83,26 +83,54 @@ def _counts(db: sqlite3.Connection, expressions: Sequence[str]) -> list[int]:
     return [int(found[n]) for n in range(len(expressions))]
 
 
+def alternatives(expression: str) -> list[str]:
+    """The phrases of an expression that is only phrases joined by OR (a word's forms:
+    "forget" OR "forgot"), else the expression itself."""
+    if "(" in expression or " OR " not in expression:
+        return [expression]
+    return expression.split(" OR ")
+
+
 def part_scores(
     db: sqlite3.Connection, expressions: Sequence[str], rows: int, weights: Sequence[float] = WEIGHTS
 ) -> Part:
     """The best score of each tip over `expressions` (a word and its forms, or the synonyms of
     one): BM25 with the idf rescaled (see `idf`). In a large library an expression matched by
-    more than `BIG` tips is ranked by its title and takeaway matches, best `CAP` only."""
+    more than `BIG` tips is ranked by its title and takeaway matches, best `CAP` only.
+
+    FTS5 weighs each phrase of an OR by its own idf, so a rare form ("says") would outweigh the
+    common one ("say") a hundredfold; each phrase is scored alone instead, all with the idf of
+    the expression as a whole."""
     expressions = [e for e in expressions if e]
     if not expressions:
         return Part({}, False)
-    counts = _counts(db, expressions)
+    split = [alternatives(e) for e in expressions]
+    counts = iter(_counts(db, [p for e, alts in zip(expressions, split, strict=True) for p in [e, *alts]]))
     scores: dict[int, float] = {}
     big = False
-    for expression, used in zip(expressions, counts, strict=True):
+    for expression, alts in zip(expressions, split, strict=True):
+        used = next(counts)
+        each = [next(counts) for _ in alts]
         if not used:
             continue
         if used > BIG:
             big = True
-            query, limit, scale = f"{HEAD} : ({expression})", CAP, 1.0
-        else:
-            query, limit, scale = expression, -1, idf(used, rows) / _fts5_idf(used, rows)
+            _score(db, scores, [(f"{HEAD} : ({expression})", 1.0)], weights, CAP)
+            continue
+        alone = [(a, idf(used, rows) / _fts5_idf(n, rows)) for a, n in zip(alts, each, strict=True) if n]
+        _score(db, scores, alone, weights, -1)
+    return Part(scores, big)
+
+
+def _score(
+    db: sqlite3.Connection,
+    scores: dict[int, float],
+    queries: Iterable[tuple[str, float]],
+    weights: Sequence[float],
+    limit: int,
+) -> None:
+    """Each tip's best score over `queries` (an FTS5 query and the factor of its BM25), into `scores`."""
+    for query, scale in queries:
         for rowid, score, head in db.execute(
             f"SELECT rowid, {_bm25(weights)} AS score, {_bm25(HEAD_WEIGHTS)} FROM fts "
             "WHERE fts MATCH ? ORDER BY score LIMIT ?",
@@ -110,7 +138,6 @@ def part_scores(
         ):
             value = -score * scale * (HEAD_BONUS if head else 1.0)
             scores[rowid] = max(scores.get(rowid, 0.0), value)
-    return Part(scores, big)
 
 
 def combine(

@@ -7,6 +7,7 @@ are worth searching for belongs here, in plain Python tested without SQLite's in
 - `stopwords`: words that never decide a result;
 - `spelling`: typo correction against the library's own words;
 - `stemming` and `thesaurus`: the customer-service synonyms, looked up by stem;
+- `irregular`: the forms of irregular verbs ("forgot" is also "forget");
 - `plan`: from a parsed query to the concepts the index ranks;
 - `snippets`: plain-text passages around the matched words.
 """

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from tipweek.understand import english, spelling
+from tipweek.understand.irregular import verb_forms
 from tipweek.understand.language import ParsedQuery, Term
 from tipweek.understand.stemming import stem, stems
 from tipweek.understand.stopwords import is_stop_word
@@ -80,7 +81,15 @@ def word_expression(word: str) -> str:
     covers (apologize, apology → apolog*); the word itself is not added beside its prefix, or a
     tip using it would count twice. Unless the prefix is longer than the index's own stem of
     the word ("stopp" for "stopped", stem "stop"; "annoy" for "annoying", stem "annoi"): then
-    the prefix alone would miss the word's own forms, and the word as typed is added."""
+    the prefix alone would miss the word's own forms, and the word as typed is added. An
+    irregular verb's other forms are the same word ("forgot" is also "forget")."""
+    forms = verb_forms(word)
+    if forms:
+        return _either([_forms_of(form) for form in forms])
+    return _forms_of(word)
+
+
+def _forms_of(word: str) -> str:
     prefix = stem_prefix(word)
     if not prefix:
         return quote([word])
