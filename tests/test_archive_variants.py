@@ -20,6 +20,7 @@ from tipweek.text import NotText
 VARIANTS = Path(__file__).parent / "fixtures" / "archive-variants"
 TELLER = VARIANTS / "teller-line-page-4.txt"
 CLINIC = VARIANTS / "clinic-desk-tag-page-1.txt"
+PANTRY = VARIANTS / "pantry-desk-page-2.html"
 FURNITURE_WORDS = ("Share this", "Facebook", "Like Loading", "Leave a Reply", "Recent Posts", "©", "says:")
 
 
@@ -459,9 +460,221 @@ def test_import_of_the_variant_pages(run, tmp_path: Path) -> None:  # type: igno
     assert done.exit_code == 0, done.stderr
     listed = run("-L", str(into), "list", "--json", env={"TIP_NO_BUNDLED": "1"})
     tips = {t["title"]: t for t in json.loads(listed.stdout)}
-    assert set(tips) == {*TELLER_TIPS, "The Clipboard Is Not a Greeting", "Running Late Without Running Away"}
+    assert set(tips) == {
+        *TELLER_TIPS,
+        "The Clipboard Is Not a Greeting",
+        "Running Late Without Running Away",
+        "The Price Check That Took Too Long",
+        "No Receipt, No Problem & No Lecture",
+    }
     assert tips["Say No to the Overdraft Fee, Kindly"]["tags"] == ["fees", "alerts"]
     assert tips["Coins, Counted Kindly"]["excerpt"] is True
     again = run("import", str(VARIANTS), "--into", str(into), "--dry-run")
     assert again.exit_code == 0
     assert "would be created" not in again.stdout
+
+
+# --- pages saved as HTML ------------------------------------------------------------------------
+
+
+def test_pantry_html_page_field_by_field() -> None:
+    text = PANTRY.read_text(encoding="utf-8")
+    assert detect(text, "page.html") == "archive"
+    teaser, post = tips_of(text)
+    assert (teaser.title, teaser.date, teaser.excerpt, teaser.author) == (
+        "The Price Check That Took Too Long",
+        dt.date(2025, 5, 13),
+        True,
+        "Odile Brandt",
+    )
+    # The teaser ended in "…" mid-sentence: the summary ends at its last whole sentence.
+    assert teaser.summary == (
+        "The scanner beeped twice and the register froze on a jar of olives. "
+        "Behind the customer, six carts waited. …"
+    )
+    assert (post.title, post.date, post.excerpt) == (
+        "No Receipt, No Problem & No Lecture",
+        dt.date(2025, 5, 6),
+        False,
+    )
+    assert (post.categories, post.tags, post.publisher) == (
+        ("Grocery", "Returns"),
+        ("receipts",),
+        "The Pantry Desk",
+    )
+    assert (
+        post.summary
+        == "A customer with a bag of unopened pasta and no receipt is not trying to cheat the store."
+    )
+    assert post.takeaway == "Make the no-receipt return the easiest conversation of the day."
+    assert post.body.split("\n\n") == [
+        "A customer with a bag of unopened pasta and no receipt is not trying to cheat the store. "
+        "Most of the time they simply threw the receipt away with the bag.",
+        "Wendell keeps the return short:",
+        "- Look the item up by its barcode, not by the customer’s memory.\n"
+        "- Offer store credit at the lowest price of the last thirty days.\n"
+        "- Thank them for bringing it back unopened.",
+        "“I can do store credit today — would that work for you?”",
+        "- Say this – Not that\n- Let me look it up. – Where is your receipt?",
+    ]
+    for tip in (teaser, post):
+        everything = tip.title + tip.summary + tip.body + tip.takeaway
+        for leak in (
+            "gtag",
+            "font-family",
+            "crumpled",
+            "Skip to content",
+            "Recent Posts",
+            "Everything we have",
+            "Share this",
+            "Related",
+            "Search",
+            "©",
+            "Home",
+            "checkout lane",
+        ):
+            assert leak not in everything
+
+
+def html_page(body: str, *, head: str = "", title: str = "Produce | The Pantry Desk - Page 3") -> str:
+    return f"<!doctype html><html><head>{head}<title>{title}</title></head><body>{body}</body></html>"
+
+
+def html_post(content: str, meta: str = "Posted on March 4, 2025") -> str:
+    return (
+        f"<article><h2 class='entry-title'><a href='/x/'>Weigh It Where They Can See</a></h2>"
+        f"<div class='entry-meta'>{meta}</div><div class='entry-content'>{content}</div></article>"
+    )
+
+
+CLOSING = "<p>Put the scale where the customer can read it.</p>"
+
+
+@pytest.mark.parametrize(
+    ("content", "body"),
+    [
+        (
+            "<p>Lena <em>always</em> turns the <strong>scale <em>display</em></strong> around.</p>",
+            "Lena always turns the scale display around.",
+        ),
+        (
+            "<p>See <a href='https://pantry.example/scales'>the <code>tare</code> guide</a> first.</p>",
+            "See the tare guide first.",
+        ),
+        (
+            "<ol><li>Tare the bowl.</li><li>Weigh the <b>apples</b>.</li></ol>",
+            "1. Tare the bowl.\n2. Weigh the apples.",
+        ),
+        ("<ul><li>Tare.<ul><li>Then weigh.</li></ul></li></ul>", "- Tare.\n- Then weigh."),
+        (
+            "<blockquote><p>Nothing to hide, nothing to guess.</p></blockquote>",
+            "Nothing to hide, nothing to guess.",
+        ),
+        (
+            "<p><img src='data:image/png;base64,iVBORw0KGgo=' alt='A scale with apples'>Show the number.</p>",
+            "Show the number.",
+        ),
+        ("<p>Lines<br>held<br/>apart.</p>", "Lines held apart."),
+        (
+            "<p>Show it.</p><script>alert('no')</script><style>p{}</style>"
+            "<!-- a note --><noscript>Enable it</noscript>",
+            "Show it.",
+        ),
+        ("<div><div><div><section><p>Deep but fine.</p></section></div></div></div>", "Deep but fine."),
+        ("<p>Price:&nbsp;$2&#46;50 &amp; a smile&#x2026; or two.</p>", "Price: $2.50 & a smile… or two."),
+        ("<table><tr><td>Say</td><td>Here it is.</td></tr></table>", "- Say – Here it is."),
+        ("<pre>Scale\n  check</pre>", "Scale check"),
+    ],
+)
+def test_html_inline_markup_becomes_plain_text(content: str, body: str) -> None:
+    (tip,) = tips_of(html_page(html_post(content + CLOSING)))
+    assert (tip.body, tip.takeaway) == (body, "Put the scale where the customer can read it.")
+
+
+@pytest.mark.parametrize(
+    "around",
+    [
+        "<nav><ul><li>Home</li><li>Recipes</li></ul></nav>",
+        "<aside><h2>Recent Posts</h2><p>Some other post entirely.</p></aside>",
+        "<div class='widget-area'><p>A widget with prose in it.</p></div>",
+        "<div id='comments' class='comments-area'><p>Great post, thanks!</p></div>",
+        "<footer class='site-footer'><p>Copyright and so on.</p></footer>",
+        "<div class='cookie-notice'><p>We use cookies to improve things.</p><button>OK</button></div>",
+        "<form><input name='q'><p>Search the site.</p></form>",
+        "<div class='sidebar'><div><div><p>Nested sidebar text.</p></div></div></div>",
+    ],
+)
+def test_html_page_parts_around_the_posts_are_left_out(around: str) -> None:
+    text = html_page(around + html_post("<p>Lena turns the display around.</p>" + CLOSING) + around)
+    (tip,) = tips_of(text)
+    assert (tip.body, tip.takeaway) == (
+        "Lena turns the display around.",
+        "Put the scale where the customer can read it.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("meta", "date", "author", "categories"),
+    [
+        ("Posted on March 4, 2025", dt.date(2025, 3, 4), "", ("Produce",)),
+        (
+            "<span class='posted-on'>Posted on <time datetime='2025-03-04'>March 4, 2025</time></span>"
+            "<span class='byline'> by <span class='author'>Hal</span></span>",
+            dt.date(2025, 3, 4),
+            "Hal",
+            ("Produce",),
+        ),
+        ("<time>2025-03-04</time>", dt.date(2025, 3, 4), "", ("Produce",)),
+        ("Posted on in Produce, Deli 2 Comments", None, "", ("Produce", "Deli")),
+    ],
+)
+def test_html_post_meta(meta: str, date: dt.date | None, author: str, categories: tuple[str, ...]) -> None:
+    (tip,) = tips_of(html_page(html_post("<p>Lena turns the display around.</p>" + CLOSING, meta)))
+    assert (tip.date, tip.author, tip.categories) == (date, author, categories)
+
+
+def test_a_saved_page_in_its_declared_charset(tmp_path: Path) -> None:
+    markup = html_page(
+        html_post("<p>Crème fraîche goes on the scale too.</p>" + CLOSING),
+        head="<meta http-equiv='Content-Type' content='text/html; charset=windows-1252'>",
+    )
+    path = tmp_path / "page.htm"
+    path.write_bytes(markup.encode("cp1252"))
+    inputs = read_inputs([path])
+    assert inputs.problems == []
+    assert [t.body for t in inputs.tips] == ["Crème fraîche goes on the scale too."]
+
+
+def test_a_single_file_page_with_inlined_resources() -> None:
+    heavy = "<style>" + ".x{background:url(data:image/png;base64," + "A" * 200_000 + ")}</style>"
+    (tip,) = tips_of(html_page(html_post("<p>Lena turns the display around.</p>" + CLOSING), head=heavy))
+    assert tip.body == "Lena turns the display around."
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<!doctype html><html><head><title>Just a page</title></head><body><p>Hello.</p></body></html>",
+        "<!doctype html><html><head><title>Lunch | Dinner</title></head><body><p>None.</p></body></html>",
+        "<html><body><p>No title at all.</p></body></html>",
+    ],
+)
+def test_other_web_pages_are_not_archive_pages(markup: str) -> None:
+    assert not archive.sniff(markup)
+
+
+def test_deeply_nested_and_unclosed_html_stays_bounded() -> None:
+    deep = "<div>" * 50_000 + "<p>Deep.</p>" + "</div>" * 10
+    text = html_page(html_post("<p>Lena turns the display around.</p>" + CLOSING) + deep)
+    tips = tips_of(text)
+    assert [t.title for t in tips] == ["Weigh It Where They Can See"]
+    unclosed = html_page("<div class='sidebar'>" + html_post("<p>Hidden.</p>"))
+    assert archive.parse(unclosed, "x").tips == []
+
+
+def test_a_page_with_too_many_elements_is_read_up_to_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(archive, "MAX_TAGS", 500)
+    first = html_post("<p>Lena turns the display around.</p>" + CLOSING)
+    result = archive.parse(html_page(first + "<i>" * 2000 + html_post("<p>Never read.</p>")), "x")
+    assert [t.body for t in result.tips] == ["Lena turns the display around."]
+    assert result.problems == [(None, "the page has more than 500 HTML elements; the rest was not read")]

@@ -86,8 +86,8 @@ def import_(
 ) -> None:
     """Import tips from saved blog archive pages, RSS and Atom feeds, Markdown, JSON or fortune files.
 
-    Formats: **archive** (blog archive pages saved as text: teasers become excerpts, full
-    posts keep their body), **feed** (RSS 2.0 or Atom, such as a blog's export or the
+    Formats: **archive** (blog archive pages saved as text or as a web page: teasers become
+    excerpts, full posts keep their body), **feed** (RSS 2.0 or Atom, such as a blog's export or the
     `feed.xml` of `tip site build`: posts keep their dates, categories and links, and
     their HTML becomes Markdown), **markdown** (TOML front matter between `+++` lines), **json**
     (what `tip list --json` and `tip export --format json` print) and **fortune** (cookies

@@ -14,6 +14,13 @@ the cut start of the post ending in "Read more"), then full posts (a title, a "P
   the tips' `publisher` (their `source` is left for a link, which the pages do not give).
 - No-break and other odd spaces become plain spaces; curly quotes are kept.
 
+Saved pages vary with the blog's theme and the browser, so the parser also reads: character
+references, other date forms (in the title, or on a line of its own under it), other "Read
+more" links, `Category:`/`Tag:` headers and first pages without a page number, and it leaves
+page furniture (menus, sharing buttons, comments, sidebars, footers, page links) out of tips,
+keeping the categories and tags printed under a post. A page saved as HTML is first turned
+into that text (`PageText`): its `<title>` is the header line.
+
 Every such choice is recorded for `tip import --dry-run` to show. The parser never raises on
 odd input: whatever it cannot place becomes a problem with a line.
 """
@@ -152,7 +159,13 @@ SCAN_TAIL = 12
 
 def sniff(text: str) -> bool:
     """An archive page's first line is `<archive name> | <site> - Page <N>` (a first page has
-    no page number: then a dated title or a "Posted on" line must follow soon)."""
+    no page number: then a dated title or a "Posted on" line must follow soon). A page saved as
+    HTML has that line as its `<title>`."""
+    if is_html(text):
+        header = HEADER.match(html_title(text))
+        if not header:
+            return False
+        return bool(header.group("page")) or sniff(html_page_text(text)[0])
     lines = prepare(text[:20_000]).lstrip("\n").split("\n")
     header = HEADER.match(lines[0].strip())
     if not header:
@@ -161,6 +174,223 @@ def sniff(text: str) -> bool:
         TITLE_DATE.match(line.strip()) or TITLE_TOW.match(line.strip()) or POSTED.match(line.strip())
         for line in lines[1:80]
     )
+
+
+# --- pages saved as HTML ("Save page as…", single-file pages) --------------------------------
+
+HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|meta|title)\b", re.I | re.S)
+TITLE_OPEN = re.compile(r"<title\b[^>]{0,500}>", re.I)
+TITLE_CLOSE = re.compile(r"</title\s*>", re.I)
+# Elements that are never a tip's text, and the parts of a page (by class, id or role) that
+# hold menus, sidebars, sharing buttons, comments and footers.
+SKIP_TAGS = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "math",
+        "iframe",
+        "object",
+        "canvas",
+        "form",
+        "button",
+        "select",
+        "textarea",
+        "nav",
+        "aside",
+        "head",
+        "video",
+        "audio",
+        "map",
+    }
+)
+SKIP_PART = re.compile(
+    r"^(?:widget\S*|\S*sidebar\S*|secondary|comments?(?:-area|-list|-respond|-title)?|respond|comment-respond"
+    r"|\S*sharing\S*|sharedaddy|share\S*|social\S*|\S*related\S*|\S*navigation|nav-links|pagination|page-numbers"
+    r"|\S*menu\S*|breadcrumbs?|cookie\S*|skip-link|site-header|masthead|site-footer|colophon|site-info"
+    r"|footer-widgets?|search\S*|addtoany\S*|newsletter\S*|subscribe\S*|author-(?:bio|box|info)|ads?|advert\S*"
+    r"|page-header|archive-(?:header|description|title)|taxonomy-description|banner|contentinfo|complementary)$",
+    re.I,
+)
+NEVER_SKIPPED = frozenset({"html", "body", "main", "article"})
+BLOCK_TAGS = frozenset(
+    {
+        "address",
+        "article",
+        "blockquote",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "main",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "ul",
+        "details",
+        "summary",
+    }
+)
+# Inline parts of a post's meta line that themes print side by side with no space between.
+META_PARTS = re.compile(
+    r"^(?:cat-links|tags?-links|comments?-link|posted-on|byline|author|entry-date)$", re.I
+)
+# Far more elements than any archive page of ten posts has (a few thousand): past it, a page is
+# junk, or a trap, and the rest of it is not read.
+MAX_TAGS = 100_000
+VOID_TAGS = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+)
+
+
+def is_html(text: str) -> bool:
+    """A web page rather than text: it starts with a doctype, `<html>`, `<head>` or `<title>`."""
+    return bool(HTML_START.match(text[:4096].lstrip("\ufeff")))
+
+
+def html_title(text: str) -> str:
+    """The page's `<title>`, wherever it is (a single-file page may inline megabytes before it)."""
+    start = TITLE_OPEN.search(text)
+    end = TITLE_CLOSE.search(text, start.end()) if start else None
+    if not start or not end:
+        return ""
+    return " ".join(html.unescape(re.sub(r"<[^>]*>", "", text[start.end() : end.start()][:2000])).split())
+
+
+class TooManyTags(Exception):
+    """Raised inside `PageText` to stop reading a page with more than `MAX_TAGS` elements."""
+
+
+class PageText:
+    """A saved web page as the archive text format: its `<title>` as the header line, then its
+    blocks (headings, paragraphs, list items as bullets, table rows) separated by blank lines,
+    without scripts, styles, menus, sidebars, sharing buttons, comments and footers."""
+
+    def __init__(self) -> None:
+        from html.parser import HTMLParser
+
+        outer = self
+
+        class Parser(HTMLParser):
+            def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+                outer.start(tag, dict(attrs))
+
+            def handle_endtag(self, tag: str) -> None:
+                outer.end(tag)
+
+            def handle_data(self, data: str) -> None:
+                outer.data(data)
+
+        self.parser = Parser(convert_charrefs=True)
+        self.out: list[str] = []
+        self.skipping: tuple[str, int] | None = None  # (tag, depth) of the element left out
+        self.lists: list[int] = []  # one counter per open list: -1 for bullets, else the number
+        self.pre = 0
+        self.tags = 0
+
+    def convert(self, markup: str) -> str:
+        try:
+            self.parser.feed(markup)
+            self.parser.close()
+        except TooManyTags:
+            pass
+        text = "".join(self.out)
+        lines = [re.sub(r"\s*\|(?:\s*\|)*\s*", " | ", line).strip(" |") for line in text.split("\n")]
+        return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n") + "\n"
+
+    def skipped(self, tag: str, attrs: dict[str, str | None]) -> bool:
+        if tag in SKIP_TAGS:
+            return True
+        if tag in NEVER_SKIPPED or tag in VOID_TAGS:
+            return False
+        parts = f"{attrs.get('class') or ''} {attrs.get('id') or ''} {attrs.get('role') or ''}".split()
+        return any(SKIP_PART.match(part) for part in parts)
+
+    def start(self, tag: str, attrs: dict[str, str | None]) -> None:
+        self.tags += 1
+        if self.tags > MAX_TAGS:
+            raise TooManyTags
+        if self.skipping:
+            if tag == self.skipping[0]:
+                self.skipping = (tag, self.skipping[1] + 1)
+            return
+        if self.skipped(tag, attrs):
+            self.skipping = (tag, 1)
+            return
+        self.open(tag, attrs)
+
+    def open(self, tag: str, attrs: dict[str, str | None]) -> None:
+        if tag in ("li", "tr", "td", "th", "br"):
+            self.out.append(self.item_start(tag))
+            return
+        if tag in ("ul", "ol"):
+            self.lists.append(-1 if tag == "ul" else 0)
+            if len(self.lists) > 1:
+                return  # a list inside a list item: its items join the outer list
+        elif tag == "pre":
+            self.pre += 1
+        elif tag == "span" and any(META_PARTS.match(p) for p in (attrs.get("class") or "").split()):
+            self.out.append(" | ")
+            return
+        if tag in BLOCK_TAGS:
+            self.out.append("\n\n")
+
+    def item_start(self, tag: str) -> str:
+        """What starts a list item (a bullet, or its number), a table row or cell, a line break."""
+        if tag == "li":
+            number = self.lists[-1] + 1 if self.lists and self.lists[-1] >= 0 else -1
+            if number > 0:
+                self.lists[-1] = number
+            return f"\n{number}. " if number > 0 else "\n• "
+        if tag == "tr":
+            return "\n• "
+        if tag == "br":
+            return "\n"
+        return " – " if self.out and not self.out[-1].endswith("• ") else ""
+
+    def end(self, tag: str) -> None:
+        if self.skipping:
+            name, depth = self.skipping
+            if tag == name:
+                self.skipping = (name, depth - 1) if depth > 1 else None
+            return
+        if tag in ("ul", "ol") and self.lists:
+            self.lists.pop()
+            if self.lists:
+                return
+        if tag == "pre":
+            self.pre = max(0, self.pre - 1)
+        if tag in BLOCK_TAGS:
+            self.out.append("\n\n")
+
+    def data(self, data: str) -> None:
+        if self.skipping:
+            return
+        self.out.append(data if self.pre else re.sub(r"\s+", " ", data))
+
+
+def html_page_text(markup: str) -> tuple[str, bool]:
+    """The page's text, headed by its title (see `PageText`), and whether the page had more
+    than `MAX_TAGS` elements (the rest is not read: no archive page has that many)."""
+    converter = PageText()
+    body = converter.convert(markup)
+    return f"{html_title(markup)}\n\n{body}", converter.tags > MAX_TAGS
 
 
 def prepare(text: str) -> str:
@@ -406,12 +636,12 @@ def parse_posted(line: str) -> tuple[list[str], dt.date | None, str]:
 def dateline(line: str) -> tuple[dt.date, str] | None:
     """A line between a title and its text that only dates it (and may name the author):
     `March 4, 2025`, `Posted on 3/4/25 by Lena`, `By Lena on 2025-03-04`; else None."""
-    text = COMMENTS.sub("", line.strip()).strip(" |·•-–—")
+    text = " ".join(COMMENTS.sub("", line.strip()).strip(" |·•-–—").replace(" | ", " ").split())
     match = re.fullmatch(
         rf"(?:(?:posted|published|written)(?:\s+on)?\s+)?(?P<date>{DATE})(?:\s+by\s+(?P<author>[^|]{{1,80}}?))?",
         text,
         re.I,
-    ) or re.fullmatch(rf"by\s+(?P<author>[^|]{{1,80}}?)\s*(?:on|[|·•–—-])\s*(?P<date>{DATE})", text, re.I)
+    ) or re.fullmatch(rf"by\s+(?P<author>[^|]{{1,80}}?)\s*(?:on\s|[·•–—-])?\s*(?P<date>{DATE})", text, re.I)
     if not match:
         return None
     date = loose_date(match.group("date"))
@@ -525,8 +755,10 @@ class Page:
         entry = entry or Entry(title_block.line)
         entry.data["excerpt"] = True
         title, date = self.title(title_block, entry)
-        raw = " ".join(line.strip() for line in text_block.lines)
-        summary, how = cut_teaser(READ_MORE.sub("", raw))
+        raw = READ_MORE.sub("", " ".join(line.strip() for line in text_block.lines))
+        # A teaser that ends in "…" is cut by the blog, not at a sentence's end: its last words
+        # go, as for any teaser, so that the summary ends at a whole sentence.
+        summary, how = cut_teaser(re.sub(r"\s*(?:…|\.\.\.)\s*$", "", raw))
         entry.data.update(title=title, date=date or entry.data.get("date"), summary=summary)
         entry.chose(f"excerpt: a teaser; summary: {how}")
         self.entries.append(entry)
@@ -677,7 +909,14 @@ def shorten(text: str, limit: int = 60) -> str:
 
 def parse(text: str, source: str, *, categories: Sequence[str] = ()) -> ImportResult:
     """Read one archive page; `categories` are added to every tip on it."""
+    too_many = False
+    if is_html(text):
+        text, too_many = html_page_text(text)
     result = Page(text, source).read()
+    if too_many:
+        result.problems.append(
+            (None, f"the page has more than {MAX_TAGS:,} HTML elements; the rest was not read")
+        )
     if categories:
         result.tips = [add_categories(t, categories) for t in result.tips]
     return result
