@@ -240,14 +240,24 @@ def test_the_fast_route_imports_neither_typer_nor_rich(sample: Library, isolated
     done = subprocess.run([sys.executable, "-c", probe], env=env, check=True, capture_output=True, text=True)
     assert done.stderr.strip() == "0 []"
     drawn = probe.replace("'--short'", "'--no-pager'")  # the tip drawn in full: Rich, but no Typer
+    env["TIP_DRAWN_CACHE"] = "0"  # drawn every time
     done = subprocess.run([sys.executable, "-c", drawn], env=env, check=True, capture_output=True, text=True)
     code, imported = done.stderr.strip().split(" ", 1)
     assert code == "0" and "'rich'" in imported and "'typer'" not in imported
     # Into a pipe nothing is paged: no subprocess, shutil or pathlib; a tip drawn is no table.
     lean = ("typer", "pathlib", "subprocess", "shutil", "shlex", "signal")
-    drawn = drawn.replace(repr(heavy), repr(lean))
-    done = subprocess.run([sys.executable, "-c", drawn], env=env, check=True, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", drawn.replace(repr(heavy), repr(lean))],
+        env=env, check=True, capture_output=True, text=True,
+    )  # fmt: skip
     assert done.stderr.strip() == "0 []"
+    # Drawn again for the same inputs: the text kept (`cli.drawn`), as lean as a short line.
+    env["TIP_DRAWN_CACHE"] = "1"
+    for expected in ("'rich'", "0 []"):
+        done = subprocess.run(
+            [sys.executable, "-c", drawn], env=env, check=True, capture_output=True, text=True
+        )
+        assert expected in done.stderr.strip()
 
 
 JSON = st.recursive(
@@ -455,3 +465,85 @@ def test_an_edited_file_is_read_again_without_the_model(sample: Library, isolate
     done = subprocess.run([sys.executable, "-c", probe], env=env, check=True, capture_output=True, text=True)
     assert done.stderr.strip() == "0 True []"
     assert done.stdout == "Explain the Wait — Tell people how long, and why.\n"
+
+
+DRAWN = [
+    ["week"],
+    ["today", "-c", "empathy"],
+    ["week", "2026-W50", "--no-pager"],
+    ["show", "greet-the-second-customer"],
+    ["show", "explain"],
+]
+
+
+def _never(*_args: object, **_kwargs: object) -> None:
+    raise AssertionError("drawn again: the text kept should have been printed")
+
+
+@pytest.mark.parametrize("argv", DRAWN, ids=" ".join)
+def test_a_tip_drawn_again_is_the_text_kept(
+    sample: Library, argv: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    both(["today", "--short"], capsys)
+    (out, _, _), answered = both(argv, capsys)  # the full CLI, then the fast route keeps the text
+    assert answered
+    from tipweek.cli import drawing
+
+    monkeypatch.setattr(drawing, "tip_view", _never)
+    assert _fast(argv) == 0
+    assert capsys.readouterr().out == out
+
+
+def _fast_then_full(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    """The fast route's output, the first to see the library as it is now, after checking the
+    full CLI prints the same."""
+    assert _fast(argv) == 0
+    quick = capsys.readouterr().out
+    (full, _, _), _ = both(argv, capsys)
+    assert quick == full
+    return quick
+
+
+def test_the_text_kept_follows_an_edit_of_the_tip(
+    sample: Library, capsys: pytest.CaptureFixture[str]
+) -> None:
+    both(["today", "--short"], capsys)
+    both(["week"], capsys)
+    path = next(sample.root.rglob("*explain-the-wait.toml"))
+    edit_in_place(path, "how long and why", "how long, and why")
+    assert "how long, and why" in _fast_then_full(["week"], capsys)
+
+
+def test_the_text_kept_follows_an_edit_of_a_tip_under_see_also(
+    sample: Library, capsys: pytest.CaptureFixture[str]
+) -> None:
+    both(["today", "--short"], capsys)
+    (out, _, _), _ = both(["show", "greet-the-second-customer"], capsys)
+    similar = out.split("See also", 1)[1].split()[1:]
+    title_word = next(w for w in similar if w[:1].isupper())
+    path = next(p for p in sample.root.rglob("*.toml") if f'title = "{title_word}' in p.read_text("utf-8"))
+    edit_in_place(path, f'title = "{title_word}', f'title = "Zebra {title_word}')
+    assert f"Zebra {title_word}" in _fast_then_full(["show", "greet-the-second-customer"], capsys)
+
+
+def test_the_text_kept_follows_the_width(
+    sample: Library, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    both(["today", "--short"], capsys)
+    wide = both(["week"], capsys)[0][0]
+    monkeypatch.setenv("COLUMNS", "60")
+    narrow = _fast_then_full(["week"], capsys)
+    assert narrow != wide and max(len(line) for line in narrow.splitlines()) == 60
+
+
+def test_no_text_kept_when_the_cache_is_off(
+    sample: Library, isolated: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TIP_DRAWN_CACHE", "0")
+    both(["today", "--short"], capsys)
+    both(["week"], capsys)
+    assert _fast(["week"]) == 0
+    assert not list((isolated / "cache").glob("drawn-*"))
+    monkeypatch.delenv("TIP_DRAWN_CACHE")
+    assert _fast(["week"]) == 0
+    assert len(list((isolated / "cache").glob("drawn-*"))) == 1

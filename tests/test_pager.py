@@ -164,3 +164,24 @@ def test_a_send_dry_run_is_paged_with_the_server_first(long_tip: Library, pager:
     assert got["text"].startswith("server:   localhost:587 (STARTTLS, no login)\n")
     assert "Paragraph 24" in got["text"]
     assert "dry run: nothing sent" in screen  # stderr stays on the terminal
+
+
+@pytest.mark.parametrize("rows", [24, 200])
+def test_a_tip_drawn_again_is_paged_as_the_first_time(long_tip: Library, pager: Any, rows: int) -> None:
+    """The full CLI, the fast route drawing (and keeping the text), then the text kept
+    (`cli.drawn`): on a terminal all three page alike, colours and all."""
+    command, record = pager
+    seen = []
+    for _ in range(3):
+        code, screen = run_in_pty(["week"], _env(TIP_PAGER=command), rows=rows)
+        assert code == 0
+        seen.append((paged(record), screen))
+        record.unlink(missing_ok=True)
+    first, _, third = seen
+    assert third == first
+    assert list(Path(os.environ["TIP_CACHE_DIR"]).glob("drawn-*"))  # the third printed the text kept
+    got, screen = first
+    if rows == 24:
+        assert got is not None and "\x1b[" in got["text"] and "Paragraph 24" in got["text"]
+    else:
+        assert got is None and "Paragraph 24" in screen and "\x1b[" in screen

@@ -28,10 +28,18 @@ def draw_tip(
 ) -> None:
     """The tip in its panel (then "See also" when `similar` has tips), through the pager when
     asked for or when it is taller than the terminal (see `paging`)."""
-    from tipweek import render
     from tipweek.cli import paging
+
+    paging.page(out, tip_view(tip, blocks, label=label, similar=similar), pager, env)
+
+
+def tip_view(
+    tip: Tip, blocks: Sequence[Any] | None, *, label: str = "", similar: Sequence[Tip] = ()
+) -> Group:
+    """The tip in its panel, then "See also" when `similar` has tips."""
+    from tipweek import render
 
     parts: list[Any] = [render.tip_panel(tip, blocks, label=label)]
     if similar:
         parts.append(render.see_also(similar))
-    paging.page(out, Group(*parts), pager, env)
+    return Group(*parts)

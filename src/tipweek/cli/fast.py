@@ -251,10 +251,11 @@ class Stamp:
     """What the full CLI resolved: the index file, the libraries (name, path), the thesaurus
     files, and the cache folder the stamp was found in."""
 
-    __slots__ = ("cache_dir", "index", "roots", "thesaurus")
+    __slots__ = ("cache_dir", "index", "key", "lines", "roots", "thesaurus")
 
-    def __init__(self, cache_dir: str, lines: list[str]) -> None:
+    def __init__(self, cache_dir: str, key: str, lines: list[str]) -> None:
         fields = [line.split("\t") for line in lines[3:]]
+        self.key, self.lines = key, lines
         self.cache_dir, self.index = cache_dir, lines[1].split("\t", 1)[1]
         self.roots = [(f[1], f[2]) for f in fields if f[0] == "root"]
         self.thesaurus = [f[1] for f in fields if f[0] == "thesaurus"]
@@ -274,7 +275,7 @@ def read_stamp(env: Mapping[str, str], libraries: Sequence[str]) -> Stamp:
         _, hidden, signature = lines[2].split("\t")
         if file_signature(hidden) != signature:
             raise Fallback("the hidden list changed: the full CLI brings the index up to date")
-        return Stamp(folder, lines)
+        return Stamp(folder, key, lines)
     raise Fallback("no stamp for these inputs")
 
 
@@ -411,11 +412,36 @@ def open_current(index_file: str, roots: Sequence[tuple[str, str]]) -> sqlite3.C
 
 
 class Drawing:
-    """A tip to draw in full, and how (`drawing.draw_tip`)."""
+    """A tip to draw in full, and how (`drawing.draw_tip`); `key`: where to keep the text
+    drawn (`drawn`), when it may be kept."""
 
-    def __init__(self, tip: Any, blocks: Any, label: str, pager: bool | None, similar: Any = ()) -> None:
+    def __init__(
+        self, tip: Any, blocks: Any, label: str, pager: bool | None, similar: Any = (), key: Any = None
+    ) -> None:
         self.tip, self.blocks, self.label, self.pager = tip, blocks, label, pager
-        self.similar = similar
+        self.similar, self.key = similar, key
+
+
+class Cached:
+    """A tip drawn before for the very same inputs (`drawn.Entry`), to print (or page) again."""
+
+    def __init__(self, entry: Any, pager: bool | None) -> None:
+        self.entry, self.pager = entry, pager
+
+
+def _drawn(
+    stamp: Stamp, request: Request, env: Mapping[str, str], state: str, *parts: str
+) -> tuple[Any, Cached | None]:
+    """The key of the tip `request` draws from the data `state` stands for (None when it is
+    not drawn or not to be kept) and, when it was drawn before for the same key, that drawing."""
+    if request.json or request.short or env.get("TIP_DRAWN_CACHE", "1") == "0":
+        return None, None
+    from tipweek.cli import drawn
+
+    parts = (request.command, *parts, repr(request.pager))
+    key = drawn.make_key(stamp.cache_dir, stamp.index, parts, state, env)
+    entry = drawn.load(key) if key is not None else None
+    return key, (Cached(entry, request.pager) if entry is not None else None)
 
 
 class Page:
@@ -431,7 +457,7 @@ def _today(env: Mapping[str, str]) -> dt.date:
     return dt.date.fromisoformat(pinned) if pinned else dt.date.today()
 
 
-def answer(request: Request, env: Mapping[str, str]) -> str | Drawing | Page:
+def answer(request: Request, env: Mapping[str, str]) -> str | Drawing | Page | Cached:
     """The text the full CLI would print for `request`, or the tip it would draw."""
     from tipweek import select, shapes
 
@@ -458,7 +484,13 @@ def answer(request: Request, env: Mapping[str, str]) -> str | Drawing | Page:
             return shapes.dumps(shapes.tip_json(pick.tip)) + "\n"
         if request.short:
             return shapes.short_line(pick.tip.title, pick.tip.takeaway) + "\n"
-        return _drawing(db, request, pick, day)
+        # The whole row drawn (and the day and category that chose it) is the key: exact.
+        drawn_key, cached = _drawn(stamp, request, env, repr(tuple(pick.tip.row)), day.isoformat(), str(key))
+        if cached is not None:
+            return cached
+        drawing = _drawing(db, request, pick, day)
+        drawing.key = drawn_key
+        return drawing
     finally:
         db.close()
 
@@ -476,28 +508,48 @@ def _drawing(db: sqlite3.Connection, request: Request, pick: Any, day: dt.date) 
     return Drawing(tip, queries.blocks(db, tip), f"{what} · ", request.pager)
 
 
-def _show(request: Request, env: Mapping[str, str]) -> str | Drawing:
+def _show(request: Request, env: Mapping[str, str]) -> str | Drawing | Cached:
     """`tip show ID`: the tip `store.find_tip` finds in the `Index`, then its JSON, or the tip
     drawn with "See also" (`Index.similar`), as `cli.read.show` does."""
     if len(request.words) != 1 or request.short or request.date is not None or request.category:
         raise Fallback("not a plain show")
-    from pathlib import Path
-
-    from tipweek import shapes
-    from tipweek.index.core import Index
-    from tipweek.library import LibrarySource
-    from tipweek.store import find_tip
-
     stamp = read_stamp(env, request.libraries)
     db = open_current(stamp.index, stamp.roots)
     try:
+        state = "" if request.json else library_state(db, stamp)
+        key, cached = _drawn(stamp, request, env, state, request.words[0])
+        if cached is not None:
+            return cached  # drawn before from the same library: neither the Index nor Rich
+        from pathlib import Path
+
+        from tipweek import shapes
+        from tipweek.index.core import Index
+        from tipweek.library import LibrarySource
+        from tipweek.store import find_tip
+
         index = Index(db, [LibrarySource(name, Path(path)) for name, path in stamp.roots])
         tip = find_tip(index, request.words[0])
         if request.json:
             return shapes.dumps(tip.to_json()) + "\n"
-        return Drawing(tip, index.blocks(tip), "", request.pager, index.similar(tip, 3))
+        drawing = Drawing(tip, index.blocks(tip), "", request.pager, index.similar(tip, 3))
+        drawing.key = key if library_state(db, stamp) == state else None  # not if it moved meanwhile
+        return drawing
     finally:
         db.close()
+
+
+def library_state(db: sqlite3.Connection, stamp: Stamp) -> str:
+    """What the index holds, as one string that changes whenever its tips do: every folder's
+    signature of its files (`index.watch` keeps them with the tips they hold, in the same
+    transaction), the aliases and hidden ids recorded, and the stamp (the config file, the
+    hidden list's signature and the index file it names)."""
+    folders = db.execute(
+        "SELECT group_concat(d, '|') FROM "
+        "(SELECT path || ':' || mtime_ns || ':' || sig || ':' || files AS d FROM dirs ORDER BY path)"
+    )
+    aliases = db.execute("SELECT value FROM meta WHERE key = 'aliases'").fetchone()
+    (hidden,) = db.execute("SELECT count(*) FROM hidden").fetchone()
+    return repr((folders.fetchone()[0], aliases and aliases[0], hidden, stamp.key, stamp.lines))
 
 
 def _listing(request: Request, env: Mapping[str, str]) -> str | Page:
@@ -570,14 +622,21 @@ def _list_or_categories(
     return Page(views.list_table(index, filters, tips, _today(env)), request.pager)
 
 
-def _draw(drawing: Drawing | Page, env: Mapping[str, str]) -> None:
+def _draw(drawing: Drawing | Page | Cached, env: Mapping[str, str]) -> None:
+    from tipweek.cli import paging
+
+    if isinstance(drawing, Cached):
+        entry = drawing.entry
+        paging.page_text(entry.text, entry.terminal, entry.height, drawing.pager, env)
+        return
     from tipweek.cli.drawing import draw_tip, make_console
 
     out = make_console()
     if isinstance(drawing, Page):
-        from tipweek.cli import paging
-
         paging.page(out, drawing.renderable, drawing.pager, env)
+        return
+    if drawing.key is not None:
+        _draw_and_keep(out, drawing, env)
         return
     draw_tip(
         out,
@@ -588,6 +647,18 @@ def _draw(drawing: Drawing | Page, env: Mapping[str, str]) -> None:
         pager=drawing.pager,
         similar=drawing.similar,
     )
+
+
+def _draw_and_keep(out: Any, drawing: Drawing, env: Mapping[str, str]) -> None:
+    """Draw the tip as `draw_tip` does, keeping the text for the next time (`drawn`)."""
+    from tipweek.cli import drawn, paging
+    from tipweek.cli.drawing import tip_view
+
+    with out.capture() as capture:
+        out.print(tip_view(drawing.tip, drawing.blocks, label=drawing.label, similar=drawing.similar))
+    entry = drawn.Entry(capture.get(), paging.is_terminal(out), out.size.height)
+    drawn.store(drawing.key, entry)
+    paging.page_text(entry.text, entry.terminal, entry.height, drawing.pager, env)
 
 
 def run(argv: Sequence[str], env: Mapping[str, str] | None = None) -> int | None:
@@ -603,7 +674,7 @@ def run(argv: Sequence[str], env: Mapping[str, str] | None = None) -> int | None
     except Exception:  # whatever it is, the full CLI says it (or does not, and answers)
         return None
     try:
-        if isinstance(text, (Drawing, Page)):
+        if isinstance(text, (Drawing, Page, Cached)):
             _draw(text, env)
         else:
             sys.stdout.write(text)

@@ -48,21 +48,35 @@ def pager_env(env: Mapping[str, str]) -> dict[str, str]:
 
 def page(console: Console, renderable: object, pager: bool | None, env: Mapping[str, str]) -> None:
     """Print `renderable`, through the pager when it is asked for or the output is too tall."""
-    command = pager_command(env) if pager is not False and _is_terminal(console) else ""
+    command = pager_command(env) if pager is not False and is_terminal(console) else ""
     if not command:
         console.print(renderable)
         return
     with console.capture() as capture:
         console.print(renderable)
-    text = capture.get()
-    if pager is None and text.count("\n") < console.size.height:
+    _page_text(capture.get(), console.size.height, pager, env, command)
+
+
+def page_text(text: str, terminal: bool, height: int, pager: bool | None, env: Mapping[str, str]) -> None:
+    """`page` for output already drawn (`text`, as Rich wrote it for a console whose
+    `is_terminal` and height were `terminal` and `height`): the same rules, without Rich."""
+    command = pager_command(env) if pager is not False and terminal else ""
+    if not command:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    _page_text(text, height, pager, env, command)
+
+
+def _page_text(text: str, height: int, pager: bool | None, env: Mapping[str, str], command: str) -> None:
+    if pager is None and text.count("\n") < height:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
     run_pager(command, text, env)
 
 
-def _is_terminal(console: Console) -> bool:
+def is_terminal(console: Console) -> bool:
     try:
         return console.is_terminal and os.isatty(sys.stdout.fileno())
     except (AttributeError, OSError, ValueError):  # a replaced stdout without a descriptor

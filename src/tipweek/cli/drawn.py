@@ -1,0 +1,145 @@
+"""A tip drawn in full, kept as the text Rich wrote, so that the next `tip today`, `tip week`
+or `tip show ID` with the same inputs prints it again without importing Rich (issue #13).
+
+An entry is used only when everything that decided its text is the same, compared whole (the
+file name is only one of `SLOTS` slots; the key inside is checked):
+
+- the command line as the fast route read it (for `today` and `week`, the day it resolved to);
+- the data drawn: for `today` and `week`, the picked tip's whole row in the index (so the
+  entry is right whatever else changed); for `show`, which adds "See also" from the whole
+  library, the index's state as `cli.fast` reads it (every folder's signature in `dirs`, the
+  aliases and hidden ids it holds, the stamp: config file and hidden list);
+- what Rich reads to lay out and colour the text: the variables in `RICH_ENV`, whether each of
+  stdin, stdout and stderr is a terminal and its size, and stdout's encoding;
+- the code that drew it: Python's version, and the size and time of every tipweek and Rich
+  module loaded when it was drawn (an upgrade or an edit of either is a miss).
+
+The pager rules are applied afresh every time (`paging.page_text`), with the height and
+Rich's verdict on the terminal recorded with the text (both follow from the key). Entries are
+written atomically (a temporary file, then `os.replace`), readable by their owner only.
+`TIP_DRAWN_CACHE=0` turns the cache off.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+VERSION = "tipweek drawn 1"
+SLOTS = 32
+#: The environment variables Rich's `Console` reads (rich/console.py, rich/_unicode_data).
+RICH_ENV = (
+    "COLUMNS", "LINES", "JUPYTER_COLUMNS", "JUPYTER_LINES", "NO_COLOR", "FORCE_COLOR", "TERM",
+    "COLORTERM", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "UNICODE_VERSION", "DATABRICKS_RUNTIME_VERSION",
+)  # fmt: skip
+_MODULES = ("tipweek", "rich")
+
+
+class Key:
+    """Where an entry goes (`path`: a slot), and all it must have been drawn for (`text`)."""
+
+    __slots__ = ("path", "text")
+
+    def __init__(self, path: str, text: str) -> None:
+        self.path, self.text = path, text
+
+
+class Entry:
+    """Drawn text, and what `paging.page_text` needs to page it as it was first paged."""
+
+    __slots__ = ("height", "terminal", "text")
+
+    def __init__(self, text: str, terminal: bool, height: int) -> None:
+        self.text, self.terminal, self.height = text, terminal, height
+
+
+def _terminal() -> list[str]:
+    """What Rich sees of the terminal: per standard stream, a terminal or not, and its size."""
+    seen = []
+    for fd in (0, 1, 2):
+        try:
+            size = os.get_terminal_size(fd)
+            seen.append(f"{os.isatty(fd)}:{size.columns}x{size.lines}")
+        except (OSError, ValueError):
+            seen.append(f"{fd}:-")
+    return seen
+
+
+def make_key(
+    cache_dir: str, index_file: str, request: Sequence[str], state: str, env: Mapping[str, str]
+) -> Key | None:
+    """The key for drawing `request` (the command line's parts as read) from the data `state`
+    stands for, now; None: not to be cached."""
+    import zlib
+
+    from tipweek import __version__
+
+    try:
+        stdout = f"{sys.stdout.encoding}:{sys.stdout.isatty()}"
+    except (AttributeError, ValueError):
+        return None
+    slot = zlib.crc32("\x00".join([index_file, *request]).encode("utf-8", "surrogateescape")) % SLOTS
+    parts = [
+        VERSION, sys.version, __version__, index_file, *request, state, stdout,
+        *(f"{k}={env[k]}" if k in env else f"{k}!" for k in RICH_ENV), *_terminal(),
+    ]  # fmt: skip
+    return Key(os.path.join(cache_dir, f"drawn-{slot:02d}.txt"), repr(parts))  # one line, unambiguous
+
+
+def load(key: Key) -> Entry | None:
+    """The entry drawn for exactly `key`, with the same code; else None."""
+    try:
+        with open(key.path, encoding="utf-8", errors="surrogateescape", newline="") as handle:
+            data = handle.read()
+        head, key_text, rest = data.split("\n", 2)
+        version, terminal, height, count = head.split("\t")
+        if version != VERSION or key_text != key.text:
+            return None
+        lines = rest.split("\n", int(count))
+        for line in lines[:-1]:
+            path, signature = line.split("\t")
+            if _signature(path) != signature:
+                return None
+        return Entry(lines[-1], terminal == "1", int(height))
+    except (OSError, ValueError):
+        return None
+
+
+def _signature(path: str) -> str:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return "none"
+    return f"{st.st_size}:{st.st_mtime_ns}"
+
+
+def store(key: Key, entry: Entry) -> None:
+    """Keep `entry` for `key`, with the signatures of the modules that drew it."""
+    modules = sorted(
+        str(m.__file__)
+        for name, m in list(sys.modules.items())
+        if name.partition(".")[0] in _MODULES and getattr(m, "__file__", None)
+    )
+    if any("\n" in path or "\t" in path for path in modules):
+        return
+    lines = [
+        f"{VERSION}\t{int(entry.terminal)}\t{entry.height}\t{len(modules)}",
+        key.text,
+        *(f"{path}\t{_signature(path)}" for path in modules),
+    ]
+    data = "\n".join(lines) + "\n" + entry.text
+    tmp = f"{key.path}.{os.getpid()}.tmp"
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with open(fd, "w", encoding="utf-8", errors="surrogateescape", newline="") as handle:
+            handle.write(data)
+        os.replace(tmp, key.path)
+    except OSError:
+        from contextlib import suppress
+
+        with suppress(OSError):  # only a cache: the next command draws the tip again
+            os.unlink(tmp)
