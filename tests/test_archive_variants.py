@@ -678,3 +678,63 @@ def test_a_page_with_too_many_elements_is_read_up_to_the_limit(monkeypatch: pyte
     result = archive.parse(html_page(first + "<i>" * 2000 + html_post("<p>Never read.</p>")), "x")
     assert [t.body for t in result.tips] == ["Lena turns the display around."]
     assert result.problems == [(None, "the page has more than 500 HTML elements; the rest was not read")]
+
+
+# --- the site's closing promotion, in other words --------------------------------------------------
+
+TAKEAWAY = "Answer while they wait, not after they hang up."
+
+
+@pytest.mark.parametrize(
+    "promo",
+    [
+        ["Click here to subscribe to our weekly tip."],
+        ["Want more tips like this? Contact us today to book a workshop for your team."],
+        ["For more information on our training programs, call us at 555-0142."],
+        ["Visit our store for posters of every tip."],
+        ["Learn more about our coaching at the front desk."],
+        ["Get your free copy of the desk checklist today!"],
+        ["Book a free consultation for your lobby team."],
+        ["About the author: Wren Osei trains hotel staff."],
+        ["This tip was originally published in our spring newsletter."],
+        ["Join our mailing list and never miss a tip."],
+        ["Did you like this post? Here are other Hospitality-related posts:", "Keep the Queue Moving"],
+        [
+            "Here are some other posts:",
+            "Keep the Queue Moving\nThe Lobby at Six and Other Early Shifts\nGreet the Second Guest First",
+        ],
+        ["Interested in better phone manners? See more at our site.", "© 2016 Front Desk Academy"],
+    ],
+)
+def test_closing_promotion_in_other_words_is_left_out(promo: list[str]) -> None:
+    body = "When a guest calls about a lost charger, Ivo checks the bin while they are still on the phone."
+    (tip,) = tips_of(page("Lost and Found", "Posted on in Hospitality", body, TAKEAWAY, *promo))
+    assert (tip.body, tip.takeaway) == (body, TAKEAWAY)
+
+
+def test_a_list_introduced_inside_the_tip_is_kept() -> None:
+    items = "  • Carry the heavy bag.\n  • Point out the ice machine."
+    text = page("Hold It", "Posted on in Hospitality", "Here are other ways to help:", items, TAKEAWAY)
+    (tip,) = tips_of(text)
+    assert tip.body == "Here are other ways to help:\n\n- Carry the heavy bag.\n- Point out the ice machine."
+    assert tip.takeaway == TAKEAWAY
+
+
+@pytest.mark.parametrize(
+    ("posted", "categories"),
+    [
+        ("Posted on in Banking, Lobby Comments Off on Wave Them Over", ("Banking", "Lobby")),
+        ("Posted on in Banking Comments (4)", ("Banking",)),
+        ("Posted on in Lobby Leave a reply", ("Lobby", "Banking")),
+        ("Posted on in Banking 1 Comment", ("Banking",)),
+    ],
+)
+def test_comment_counts_on_the_posted_line(posted: str, categories: tuple[str, ...]) -> None:
+    (tip,) = tips_of(page("Wave Them Over", posted, "Nadia waves at the door first."))
+    assert tip.categories == categories
+
+
+@pytest.mark.parametrize("stamp", ["Blog 3-4-25", "Blog 3/4/25", "Blog 3.4.2025", "Blog 03-04-2025 "])
+def test_blog_dates_with_other_separators(stamp: str) -> None:
+    (tip,) = tips_of(page("Wave Them Over", "Posted on in Banking", stamp + "Nadia waves at the door first."))
+    assert (tip.date, tip.body) == (dt.date(2025, 3, 4), "Nadia waves at the door first.")

@@ -65,12 +65,12 @@ TITLE_DATE = re.compile(rf"^(?P<title>.*?\S)\s+[-–—|]\s+(?P<date>{DATE})\s*$
 TITLE_TOW = re.compile(rf"^(?P<title>.*?\S)\s+[-–—]\s*(?P<date>{DATE})\s+TOW\s*$", re.I)
 # `Blog 5-6-19When …`: a date at the start of a body, often glued to the first word.
 BLOG_DATE = re.compile(
-    r"^Blog\s+(?P<m>\d{1,2})-(?P<d>\d{1,2})-(?:(?P<y4>(?:19|20)\d\d)(?!\d)|(?P<y2>\d\d))\s*"
+    r"^Blog\s+(?P<m>\d{1,2})([-/.])(?P<d>\d{1,2})\2(?:(?P<y4>(?:19|20)\d\d)(?!\d)|(?P<y2>\d\d))\s*"
 )
 POSTED = re.compile(r"^Posted\s+(?:on\b(?P<when>.*?))?\bin\b(?P<rest>.*)$", re.I)
 COMMENTS = re.compile(
-    r"\s*(?:(?:please\s+)?leave\s+a\s+comment|(?:\d+|no|one)\s+comments?|comments?\s+(?:are\s+)?(?:off|closed))"
-    r"\s*$",
+    r"\s*(?:(?:please\s+)?leave\s+a\s+(?:comment|reply)|(?:\d+|no|one)\s+comments?|comments?\s*\(\d+\)"
+    r"|comments?\s+(?:are\s+)?(?:off|closed)(?:\s+on\s+\S.*)?)\s*$",
     re.I,
 )
 # How a teaser ends: "Read more", "Read More »", "Continue reading →" (WordPress adds the post's
@@ -119,17 +119,25 @@ PROMO = re.compile(
     r"^(?:(?:read|download|get|grab|order|buy|pre-?order|check\s+out)\s+(?:our|my)\s+"
     r"(?:(?:new|latest|free|recent)\s+)*(?:guide|book|e-?book|white\s*paper|report|newsletter|course|webinar"
     r"|podcast|article|checklist)"
-    r"|interested\s+in\s+(?:improving|learning|training|more)"
+    r"|(?:are\s+you\s+)?interested\s+in\b"
     r"|did\s+you\s+(?:like|enjoy|find)\s+this"
     r"|here\s+are\s+(?:some\s+)?(?:other|more)\b"
     r"|(?:other|more|related)\s+(?:\S+\s+){0,4}posts?\s*:"
     r"|(?:subscribe|sign\s+up)\s+(?:to|for)\b"
     r"|(?:follow|share|like)\s+(?:us|this)\b"
     r"|you\s+(?:may|might)\s+also\s+(?:like|enjoy)"
-    r"|(?:this|the)\s+(?:post|article)\s+(?:first\s+)?appeared"
+    r"|(?:this|the)\s+(?:post|article|tip)\s+(?:was\s+)?(?:originally\s+|first\s+)?(?:appeared|posted|published)"
+    r"|click\s+here|want\s+(?:more\b|to\s+(?:learn|know|read|see)\s+more)|(?:please\s+)?contact\s+us\s+(?:at|today|now|to|for)"
+    r"|call\s+us\s+(?:at|today|now)|visit\s+(?:us|our)\b|for\s+more\s+(?:information|info|tips|details|ideas)\b"
+    r"|(?:to\s+)?learn\s+more\s+(?:at|about\s+(?:our|us|how\s+we))\b|see\s+more\b|about\s+the\s+author"
+    r"|(?:get|order|grab|download)\s+(?:your|a|the)\s+(?:free\s+)?(?:copy|guide|e-?book|book|checklist)"
+    r"|(?:book|schedule)\s+(?:a|your)\s+(?:free\s+)?(?:workshop|training|consultation|demo|call)"
+    r"|join\s+our\s+(?:mailing|newsletter|list|community)"
     r"|(?:copyright|©))",
     re.I,
 )
+# The end of a promotion that introduces a list of the blog's other posts.
+RELATED_LEAD = re.compile(r"\b(?:posts?|articles?|blog\s+entries|stories)\s*:", re.I)
 SMALL_WORDS = frozenset(
     {
         "a",
@@ -591,7 +599,12 @@ def is_link_like(paragraph: str) -> bool:
 
 
 def strip_boilerplate(paragraphs: list[str]) -> list[str]:
-    """Drop the trailing run of site promotion (and the related-post links that follow it)."""
+    """Drop the trailing run of site promotion (and the related-post links that follow it).
+    A promotion that leads into a list of other posts ("Here are other … posts:") ends the
+    post, however long the list after it."""
+    tail = range(max(0, len(paragraphs) - SCAN_TAIL), len(paragraphs))
+    lead = next((k for k in tail if RELATED_LEAD.search(paragraphs[k]) and is_promo(paragraphs[k])), None)
+    paragraphs = paragraphs[:lead] if lead is not None else paragraphs
     cut = len(paragraphs)
     for index in range(len(paragraphs) - 1, max(-1, len(paragraphs) - 1 - SCAN_TAIL), -1):
         paragraph = paragraphs[index]
