@@ -229,7 +229,15 @@ def test_thesaurus_phrases_match_whoever_they_are_about(person: str) -> None:
 
 SLOTTED = compile_groups(
     parse_groups(
-        {"group": [{"words": ["callback", "ring you back"]}, {"words": ["promise", "said i would"]}]}
+        {
+            "group": [
+                {"words": ["callback", "ring you back"]},
+                {"words": ["promise", "said i would"]},
+                {"words": ["bad news", "break it to them"]},
+                {"words": ["gratitude", "thank you"]},
+                {"words": ["refuse", "turn them down"]},
+            ]
+        }
     )
 )
 
@@ -244,6 +252,9 @@ SLOTTED = compile_groups(
         ("ring one two three four back", []),  # too long a slot to be a person
         ("back ring", []),
         ("like i said i would", [(2, 5, (0, 0))]),
+        ("break it to the dad", [(0, 4, (3, 4))]),  # a person at the end: the words before it
+        ("break it to them gently", [(0, 4, (0, 0))]),
+        ("thank the team", []),  # a one-word start is not enough for a person at the end
     ],
 )
 def test_thesaurus_phrasal_verbs_around_a_person(
@@ -251,6 +262,14 @@ def test_thesaurus_phrasal_verbs_around_a_person(
 ) -> None:
     tokens = query.split()
     assert [(m.start, m.stop, m.slot) for m in SLOTTED.find(tokens, stems(tokens))] == found
+
+
+def test_a_phrase_adds_its_own_words_only_when_it_has_two() -> None:
+    # "turning" alone is a turning point, not a refusal; "card declined" may still find "declined".
+    turning = plan(parse("turning someone down"), LIBRARY, SLOTTED).concepts[0]
+    assert turning.label == "turning someone down" and not any("turning" in s for s in turning.synonyms)
+    money = planned("money back").concepts[0]
+    assert '"money"' in money.synonyms and '"back"' in money.synonyms
 
 
 def test_plan_keeps_the_slot_words_as_concepts_of_their_own() -> None:

@@ -248,8 +248,10 @@ def _concepts(terms: list[Term], wanted: set[int], found: Found, every: bool) ->
             tokens = tuple(terms[k].tokens[0] for k in positions)
             typed = word_expression(tokens[0]) if len(tokens) == 1 else entry_expression(tokens)
             # The phrase's own words count too, as synonyms do: "card declined" still finds a tip
-            # that says only "declined".
+            # that says only "declined". Not one word alone: "turning (someone) down" is not
+            # "turning", nor "locking up" a locked account.
             words = [word_expression(t) for t in tokens if len(tokens) > 1 and not is_stop_word(t)]
+            words = words if len(words) > 1 else []
             synonyms = tuple(dict.fromkeys([*(entry_expression(e) for e in related), *words]))
             required = every or any(terms[k].required for k in positions)
             concepts.append(Concept(" ".join(tokens), typed, synonyms, required))

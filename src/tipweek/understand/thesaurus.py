@@ -62,6 +62,7 @@ def content_positions(tokens: Sequence[str]) -> list[int]:
 #: A phrasal verb's person may be a few words long in a query: "ring a customer back",
 #: "turning the poor guy down". Up to this many words fill the place of "you", "them"…
 MAX_SLOT = 3
+MAX_HEAD = 3  # words before the person: "break it to them"
 
 #: Words that stand for whoever the phrase is about: "raising their voice" is also "raised his
 #: voice", so they compare equal in look-ups.
@@ -141,35 +142,40 @@ class Thesaurus:
 
     @cached_property
     def slotted(self) -> frozenset[str]:
-        """The first words' stems of entries with a person between words ("ring _ back")."""
-        return frozenset(k.split(" _ ", 1)[0] for k in self.by_key if " _ " in k and not k.startswith("_"))
+        """The words before the person of entries that have one after their first word: "ring"
+        ("ring you back"), "break it to" ("break it to them")."""
+        return frozenset(k.split(" _", 1)[0] for k in self.by_key if " _" in k and not k.startswith("_"))
 
     def _around_slots(self, keys: list[str]) -> list[Match]:
-        """Entries whose person is several words in the query ("ring a customer back"): found
-        first, as a word on its own would take the entry's first word. The slot's own words
-        stay free for other entries."""
+        """Entries whose person is several words in the query ("ring a customer back", "break it
+        to the dad"): found first, as a word on its own would take the entry's first word. The
+        slot's own words stay free for other entries."""
         used: set[int] = set()
         found: list[Match] = []
-        for n, head in enumerate(keys):
-            if n in used or head not in self.slotted:
-                continue
-            match = self._slot_match(keys, n, used)
-            if match:
-                found.append(match)
-                used.update(match.positions())
+        for n in range(len(keys)):
+            for size in range(MAX_HEAD, 0, -1):
+                head = keys[n : n + size]
+                if n in used or len(head) < size or " ".join(head) not in self.slotted:
+                    continue
+                match = self._slot_match(keys, n, size, used)
+                if match:
+                    found.append(match)
+                    used.update(match.positions())
+                    break
         return found
 
-    def _slot_match(self, keys: list[str], n: int, used: set[int]) -> Match | None:
+    def _slot_match(self, keys: list[str], n: int, head: int, used: set[int]) -> Match | None:
+        start = n + head
+        if keys[start : start + 1] in ([], ["_"]) or used & set(range(n, start)):
+            return None  # nothing in its place, or a person: the entry as written, found by `find`
         for size in range(1, MAX_SLOT + 1):
-            if size == 1 and keys[n + 1 : n + 2] == ["_"]:
-                continue  # a person in its place: the entry as written, found by `find`
-            after = n + 1 + size
-            for tail in range(min(self.longest - 2, len(keys) - after), 0, -1):
-                if used & set(range(after, after + tail)):
-                    continue
-                key = " ".join([keys[n], "_", *keys[after : after + tail]])
+            after = start + size
+            for tail in range(min(self.longest - head - 1, len(keys) - after), -1, -1):
+                if (tail == 0 and head < 2) or used & set(range(after, after + tail)):
+                    continue  # "thank _" must not take "thank the team for"; "went off on _" may
+                key = " ".join([*keys[n:start], "_", *keys[after : after + tail]])
                 if key in self.by_key:
-                    return Match(n, after + tail, tuple(self.related(key)), (n + 1, after))
+                    return Match(n, after + tail, tuple(self.related(key)), (start, after))
         return None
 
     def _by_content_words(self, tokens: Sequence[str], keys: list[str], taken: list[Match]) -> list[Match]:
