@@ -42,7 +42,9 @@ def words_of(text: str) -> list[str]:
         ("refund OR return", ["refund", "return"], []),  # alternatives are the default
         ("apolog*", ["apolog*"], []),
         ("customer's bill", ["customer", "bill"], []),  # possessive
-        ("don't shout", ["don", "shout"], []),
+        ("don't shout", ["don", "t", "shout"], []),  # as the index reads "don't"
+        ("dont shout", ["don", "t", "shout"], []),
+        ("+don't", ["don"], []),  # a required word is the word before the apostrophe, as before
         ("follow-up", ["follow up"], []),
         ("wait wait WAIT", ["wait"], []),  # repeats once
         ("like I said I would", ["like", "i", "said", "i", "would"], []),  # small words each time
@@ -480,3 +482,11 @@ def test_long_sentences_are_cut_at_word_boundaries() -> None:
     assert text.startswith("…") and text.endswith("…") and f"{S}target{E}" in text
     inner = text.strip("…").replace(S, "").replace(E, "").split()
     assert all(w.startswith("word") or w == "target" for w in inner)
+
+
+@pytest.mark.parametrize("query", ["laptop won't turn on", "laptop wont turn on", "laptop won’t turn on"])
+def test_negative_contractions_find_thesaurus_phrases(query: str) -> None:
+    thesaurus = compile_groups(parse_groups({"group": [{"words": ["faulty", "won't turn on"]}]}))
+    concepts = plan(parse(query), LIBRARY, thesaurus).concepts
+    assert [c.label for c in concepts] == ["laptop", "won t turn on"]
+    assert concepts[1].synonyms == ('"fault" *',)  # faulty

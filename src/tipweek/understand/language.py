@@ -27,6 +27,11 @@ _TOKEN = re.compile(r"[^\W_]+")
 # The endings of contractions and possessives: "customer's" is the word customer.
 _CLITICS = frozenset({"s", "t", "re", "ve", "ll", "d", "m"})
 MIN_PREFIX = 2
+#: Negative contractions typed without the apostrophe, as people often do.
+_BARE_NEGATIONS = frozenset([
+    "dont", "doesnt", "didnt", "cant", "wont", "isnt", "wasnt", "arent", "werent", "havent", "hasnt",
+    "hadnt", "couldnt", "wouldnt", "shouldnt",
+])  # fmt: skip
 
 
 class Term(NamedTuple):
@@ -58,6 +63,22 @@ def _tokens(chunk: str) -> list[str]:
     if len(tokens) == 2 and tokens[1] in _CLITICS and "'" in chunk:
         return tokens[:1]
     return tokens
+
+
+def _negations(chunks: list[str]) -> list[str]:
+    """ "won't" and "wont" as the two words the index and the thesaurus see in "won't" (won, t),
+    so that phrases with them are found ("won't turn on", "doesn't trust us"); other
+    contractions stay one word ("customer's" is customer)."""
+    out: list[str] = []
+    for chunk in chunks:
+        tokens = _TOKEN.findall(fold(chunk)) if chunk[0] not in '+-"' else []
+        if len(tokens) == 2 and tokens[1] == "t" and "'" in chunk:
+            out += tokens
+        elif len(tokens) == 1 and tokens[0] in _BARE_NEGATIONS:
+            out += [tokens[0][:-1], "t"]
+        else:
+            out.append(chunk)
+    return out
 
 
 def _term(chunk: str, required: bool) -> Term | None:
@@ -101,7 +122,7 @@ def parse(text: str) -> ParsedQuery:
     terms: list[Term] = []
     seen: dict[tuple[tuple[str, ...], bool], int] = {}
     excluded: dict[tuple[tuple[str, ...], bool], Term] = {}
-    for chunk in _chunks(text):
+    for chunk in _negations(_chunks(text)):
         sign = chunk[0] if chunk[0] in "+-" and len(chunk) > 1 else ""
         term = _term(chunk[len(sign) :], required=sign == "+")
         if term is None:

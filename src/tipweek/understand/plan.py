@@ -245,19 +245,26 @@ def _concepts(terms: list[Term], wanted: set[int], found: Found, every: bool) ->
         if n in found:
             positions, related = found[n]
             taken.update(positions)
-            tokens = tuple(terms[k].tokens[0] for k in positions)
-            typed = word_expression(tokens[0]) if len(tokens) == 1 else entry_expression(tokens)
-            # The phrase's own words count too, as synonyms do: "card declined" still finds a tip
-            # that says only "declined". Not one word alone: "turning (someone) down" is not
-            # "turning", nor "locking up" a locked account.
-            words = [word_expression(t) for t in tokens if len(tokens) > 1 and not is_stop_word(t)]
-            words = words if len(words) > 1 else []
-            synonyms = tuple(dict.fromkeys([*(entry_expression(e) for e in related), *words]))
-            required = every or any(terms[k].required for k in positions)
-            concepts.append(Concept(" ".join(tokens), typed, synonyms, required))
+            concepts.append(_entry_concept(terms, positions, related, every))
         elif n in wanted or not term.is_word:
             concepts.append(Concept(term.text, term_expression(term), (), term.required or every))
     return _once(concepts)
+
+
+def _entry_concept(
+    terms: list[Term], positions: tuple[int, ...], related: tuple[Entry, ...], every: bool
+) -> Concept:
+    """The concept of a thesaurus entry named by the terms at `positions`."""
+    tokens = tuple(terms[k].tokens[0] for k in positions)
+    typed = word_expression(tokens[0]) if len(tokens) == 1 else entry_expression(tokens)
+    # The phrase's own words count too, as synonyms do: "card declined" still finds a tip that
+    # says only "declined". Not one word alone: "turning (someone) down" is not "turning", nor
+    # "locking up" a locked account.
+    words = [word_expression(t) for t in tokens if len(tokens) > 1 and not is_stop_word(t)]
+    words = words if len(words) > 1 else []
+    synonyms = tuple(dict.fromkeys([*(entry_expression(e) for e in related), *words]))
+    required = every or any(terms[k].required for k in positions)
+    return Concept(" ".join(tokens), typed, synonyms, required)
 
 
 def _once(concepts: list[Concept]) -> list[Concept]:
