@@ -547,3 +547,20 @@ def test_no_text_kept_when_the_cache_is_off(
     monkeypatch.delenv("TIP_DRAWN_CACHE")
     assert _fast(["week"]) == 0
     assert len(list((isolated / "cache").glob("drawn-*"))) == 1
+
+
+@pytest.mark.parametrize(
+    "argv", [["search", "customer", "--json"], ["list", "-j"], ["categories", "--json"]], ids=" ".join
+)
+def test_json_from_the_other_reads_needs_neither_typer_nor_rich(
+    sample: Library, isolated: Path, argv: list[str]
+) -> None:
+    env = {**os.environ, "TIP_FAST": "0"}
+    subprocess.run([sys.executable, "-m", "tipweek", "categories"], env=env, check=True, capture_output=True)
+    probe = (
+        f"import sys\nfrom tipweek.cli import fast\ncode = fast.run({argv!r})\n"
+        "print(code, sorted(m for m in sys.modules if m.split('.')[0] in ('typer', 'rich')), file=sys.stderr)"
+    )
+    env["TIP_FAST"] = "1"
+    done = subprocess.run([sys.executable, "-c", probe], env=env, check=True, capture_output=True, text=True)
+    assert done.stderr.strip() == "0 []"

@@ -590,7 +590,7 @@ def _search(index: Any, request: Request, filters: Any, limit: int, stamp: Stamp
     corrected (a note on stderr) or nothing found (an error) is the full CLI's to say."""
     from pathlib import Path
 
-    from tipweek import render, shapes
+    from tipweek import shapes
     from tipweek.searching import load_thesaurus, search
 
     thesaurus = load_thesaurus([Path(p) for p in stamp.thesaurus], Path(stamp.cache_dir), _raise)
@@ -599,20 +599,25 @@ def _search(index: Any, request: Request, filters: Any, limit: int, stamp: Stamp
         raise Fallback("a correction to mention, or no hits")
     if request.json:
         return shapes.dumps([h.to_json() for h in found.hits]) + "\n"
+    from tipweek import render  # Rich: only to draw
+
     return Page(render.search_results(found.hits), request.pager)
 
 
 def _list_or_categories(
     index: Any, request: Request, filters: Any, limit: int | None, env: Mapping[str, str]
 ) -> str | Page:
-    """What `cli.read.list_` and `cli.read.categories` print, through `views`."""
-    from tipweek import render, shapes
+    """What `cli.read.list_` and `cli.read.categories` print, through `views` (Rich only to
+    draw: `--json` does without it)."""
+    from tipweek import shapes
     from tipweek.cli import views
 
     if request.command == "categories":
         cats = views.sorted_categories(index)
         if request.json:
             return shapes.dumps([c.to_json() for c in cats]) + "\n"
+        from tipweek import render
+
         return Page(render.categories_table(cats), request.pager)
     tips = index.tips(filters, limit)
     if request.json:
