@@ -290,7 +290,7 @@ class Row:
         "source", "summary", "tags", "takeaway", "title",
     )  # fmt: skip
 
-    def __init__(self, row: sqlite3.Row) -> None:
+    def __init__(self, row: sqlite3.Row, packed_with: bytes | None) -> None:
         from tipweek.index.schema import unpack
 
         self.row = row
@@ -301,7 +301,7 @@ class Row:
         self.source, self.author, self.excerpt = row["source"], row["author"], bool(row["excerpt"])
         self.publisher: str = row["publisher"] or ""
         self.iso_added: str | None = row["added"] or None
-        self.summary, _, self.body, _ = unpack(row["z"])
+        self.summary, _, self.body = unpack(row["z"], packed_with)
 
 
 def _strings(data: str) -> list[str]:
@@ -338,13 +338,16 @@ class LeanStore:
     """The part of the `Store` contract that picking a tip uses, over the same statements."""
 
     def __init__(self, db: sqlite3.Connection) -> None:
+        from tipweek.index.schema import zdict
+
         self.db = db
+        self.packed_with = zdict(db)  # what the text is packed with
 
     def dated_between(self, start: dt.date, end: dt.date, category: str | None) -> list[Row]:
         from tipweek.index.where import rows_sql
 
         sql, args = rows_sql(Filters(category, start, end, whole=True), "LIMIT ?")  # type: ignore[arg-type]
-        return [Row(r) for r in self.db.execute(sql, [*args, -1])]
+        return [Row(r, self.packed_with) for r in self.db.execute(sql, [*args, -1])]
 
     def eligible_count(self, as_of: dt.date, category: str | None, new_too: bool = False) -> int:
         from tipweek.index.where import count_sql
@@ -357,7 +360,7 @@ class LeanStore:
 
         wanted = Filters(category, new_too=new_too)
         (rowid,) = self.db.execute(*nth_sql(wanted, position, as_of)).fetchone()  # type: ignore[arg-type]
-        return Row(self.db.execute(TIP_SQL, (rowid,)).fetchone())
+        return Row(self.db.execute(TIP_SQL, (rowid,)).fetchone(), self.packed_with)
 
     def category_key(self, name: str) -> str:
         """The key of a category the library has, as `store.resolve_category` finds it; any
@@ -488,19 +491,21 @@ def answer(request: Request, env: Mapping[str, str]) -> str | Drawing | Page | C
         drawn_key, cached = _drawn(stamp, request, env, repr(tuple(pick.tip.row)), day.isoformat(), str(key))
         if cached is not None:
             return cached
-        drawing = _drawing(db, request, pick, day)
+        drawing = _drawing(db, request, pick, day, store.packed_with)
         drawing.key = drawn_key
         return drawing
     finally:
         db.close()
 
 
-def _drawing(db: sqlite3.Connection, request: Request, pick: Any, day: dt.date) -> Drawing:
+def _drawing(
+    db: sqlite3.Connection, request: Request, pick: Any, day: dt.date, packed_with: bytes | None
+) -> Drawing:
     """The tip drawn in full, as `cli.read` draws it (the parsed body cached as it caches it)."""
     from tipweek.dates import week_label
     from tipweek.index import queries
 
-    tip = queries.row_to_tip(pick.tip.row)
+    tip = queries.row_to_tip(pick.tip.row, packed_with)
     if request.command == "today":
         what = f"tip of the day {day.isoformat()}"
     else:

@@ -13,8 +13,8 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from tipweek.index.schema import unpack, without_waiting
-from tipweek.index.where import COLUMNS, TEXT, TIP_SQL, count_sql, nth_sql, rows_sql
+from tipweek.index.schema import unpack, without_waiting, zdict
+from tipweek.index.where import COLUMNS, FILE_AT, TEXT, TIP_SQL, count_sql, nth_sql, rows_sql
 from tipweek.model import Tip
 
 if TYPE_CHECKING:  # the fast route draws a tip with this module: not the library's modules
@@ -22,8 +22,9 @@ if TYPE_CHECKING:  # the fast route draws a tip with this module: not the librar
     from tipweek.store import Category, Filters
 
 
-def row_to_tip(row: sqlite3.Row) -> Tip:
-    summary, _, body, _ = unpack(row["z"])
+def row_to_tip(row: sqlite3.Row, packed_with: bytes | None) -> Tip:
+    """A whole tip from a row of `COLUMNS`; `packed_with` is the index's `zdict`."""
+    summary, _, body = unpack(row["z"], packed_with)
     return Tip(
         id=row["id"],
         title=row["title"],
@@ -51,13 +52,14 @@ def rows(
 ) -> list[Tip]:
     """Tips passing `filters`, in order, with `tail` (LIMIT/OFFSET) applied."""
     sql, where_args = rows_sql(filters, tail, eligible_on)
-    return [row_to_tip(r) for r in db.execute(sql, [*where_args, *args])]
+    packed_with = zdict(db)
+    return [row_to_tip(r, packed_with) for r in db.execute(sql, [*where_args, *args])]
 
 
 def nth(db: sqlite3.Connection, filters: Filters, position: int, eligible_on: dt.date | None) -> Tip:
     """The tip at `position` in order: found in the narrow order index, then one row read."""
     (rowid,) = db.execute(*nth_sql(filters, position, eligible_on)).fetchone()
-    return row_to_tip(db.execute(TIP_SQL, (rowid,)).fetchone())
+    return row_to_tip(db.execute(TIP_SQL, (rowid,)).fetchone(), zdict(db))
 
 
 def count(db: sqlite3.Connection, filters: Filters, eligible_on: dt.date | None = None) -> int:
@@ -69,7 +71,10 @@ def problems(db: sqlite3.Connection) -> list[Problem]:
 
     return [
         Problem(r["path"], r["line"], r["problem"])
-        for r in db.execute("SELECT path, problem, line FROM files WHERE problem IS NOT NULL ORDER BY path")
+        for r in db.execute(
+            "SELECT d.path || f.name AS path, f.problem, f.line FROM files f JOIN dirs d ON d.id = f.dir "
+            "WHERE f.problem IS NOT NULL ORDER BY path"
+        )
     ]
 
 
@@ -101,8 +106,8 @@ def holders(db: sqlite3.Connection, tip_id: str) -> list[tuple[int, str]]:
     return [
         (r["layer"], r["path"])
         for r in db.execute(
-            "SELECT t.layer, f.path FROM tips t JOIN files f ON f.rowid = t.rowid WHERE t.id = ? "
-            "ORDER BY t.layer, f.path DESC",
+            "SELECT t.layer, d.path || f.name AS path FROM tips t JOIN files f ON f.rowid = t.rowid "
+            "JOIN dirs d ON d.id = f.dir WHERE t.id = ? ORDER BY t.layer, path DESC",
             (tip_id,),
         )
     ]
@@ -112,14 +117,12 @@ def get_exact(db: sqlite3.Connection, tip_id: str) -> Tip | None:
     row = db.execute(
         f"SELECT {COLUMNS} FROM tips t {TEXT} WHERE +t.visible = 1 AND t.id = ?", (tip_id,)
     ).fetchone()
-    return row_to_tip(row) if row else None
+    return row_to_tip(row, zdict(db)) if row else None
 
 
 def blocks(db: sqlite3.Connection, tip: Tip) -> list[Any]:
     """The parsed body, cached in the index the first time a tip is shown."""
-    row = db.execute(
-        "SELECT b.parsed FROM files f JOIN blocks b ON b.rowid = f.rowid WHERE f.path = ?", (tip.path,)
-    ).fetchone()
+    row = db.execute(f"SELECT b.parsed FROM blocks b WHERE b.rowid = ({FILE_AT})", (tip.path,)).fetchone()
     if row:
         return list(json.loads(row["parsed"]))
     from tipweek.mdblocks import parse
@@ -127,8 +130,8 @@ def blocks(db: sqlite3.Connection, tip: Tip) -> list[Any]:
     parsed = parse(tip.body)
     with without_waiting(db):  # only a cache: never wait for another process's write lock
         db.execute(
-            "INSERT OR REPLACE INTO blocks(rowid, parsed) "
-            "SELECT t.rowid, ? FROM files f JOIN tips t ON t.rowid = f.rowid WHERE f.path = ?",
-            (json.dumps(parsed), tip.path),
+            f"INSERT OR REPLACE INTO blocks(rowid, parsed) SELECT t.rowid, ?2 FROM tips t "
+            f"WHERE t.rowid = ({FILE_AT})",
+            (tip.path, json.dumps(parsed)),
         )
     return parsed

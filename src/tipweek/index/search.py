@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tipweek.index.queries import row_to_tip
+from tipweek.index.schema import zdict
 from tipweek.index.where import COLUMNS, TEXT, where_for
 from tipweek.model import Tip
 from tipweek.store import Filters
@@ -238,10 +239,11 @@ def hits(
         )
     }
     out = []
+    packed_with = zdict(db)
     for rowid, score in ranked:
         if (row := rows.get(rowid)) is None:
             continue
-        tip = row_to_tip(row)
+        tip = row_to_tip(row, packed_with)
         fields = marked.get(rowid) or [tip.body, tip.blurb, tip.takeaway or ""]
         out.append(SearchHit(tip, score, snippet(fields, HIT_START, HIT_END) if snippets else ""))
     return out

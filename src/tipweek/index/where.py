@@ -18,14 +18,20 @@ if TYPE_CHECKING:
 
     from tipweek.store import Filters
 
-#: The columns of a whole tip: `t` is `tips`, `f` its file and `x` its packed text (`TEXT`
-#: joins them). `queries.row_to_tip` and the fast route read rows by these names.
+#: The columns of a whole tip: `t` is `tips`, `f` its file, `d` the file's folder and `x` its
+#: packed text (`TEXT` joins them). `queries.row_to_tip` and the fast route read rows by these
+#: names; `z` unpacks with the index's dictionary (`schema.unpack`, `schema.zdict`).
 COLUMNS = (
     "t.id, t.title, t.date, t.categories, t.takeaway, t.tags, t.source, t.author, t.excerpt, "
-    "t.publisher, t.added, f.path AS path, x.z AS z"
+    "t.publisher, t.added, d.path || f.name AS path, x.z AS z"
 )
 SHOWN, HIDDEN = 1, 2  # values of `tips.visible`; 0: replaced by a tip with the same id
-TEXT = "JOIN files f ON f.rowid = t.rowid JOIN texts x ON x.rowid = t.rowid"
+TEXT = "JOIN files f ON f.rowid = t.rowid JOIN dirs d ON d.id = f.dir JOIN texts x ON x.rowid = t.rowid"
+#: The row id of the file at a path (?1): its folder is the one whose path starts it.
+FILE_AT = (
+    "SELECT f.rowid FROM dirs d JOIN files f ON f.dir = d.id AND f.name = substr(?1, length(d.path) + 1) "
+    "WHERE substr(?1, 1, length(d.path)) = d.path"
+)
 
 
 def tables_for(filters: Filters) -> tuple[str, str]:
