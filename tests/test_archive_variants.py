@@ -738,3 +738,74 @@ def test_comment_counts_on_the_posted_line(posted: str, categories: tuple[str, .
 def test_blog_dates_with_other_separators(stamp: str) -> None:
     (tip,) = tips_of(page("Wave Them Over", "Posted on in Banking", stamp + "Nadia waves at the door first."))
     assert (tip.date, tip.body) == (dt.date(2025, 3, 4), "Nadia waves at the door first.")
+
+
+def test_a_title_glued_to_its_teaser_is_still_a_teaser() -> None:
+    text = page("Wave Them Over\nNadia waves at the door. Then she  Read more", *POST[1:])
+    teaser, post = tips_of(text.replace("Posted on in", "Wave Them Over Again\n\nPosted on in"))
+    assert (teaser.title, teaser.excerpt, teaser.summary) == (
+        "Wave Them Over",
+        True,
+        "Nadia waves at the door. …",
+    )
+    assert (post.title, post.excerpt) == ("Wave Them Over Again", False)
+
+
+def test_wrapped_list_items_stay_whole() -> None:
+    items = "  • Carry the heavy bag all the way\n    to the elevator.\n  • Point out the ice machine."
+    (tip,) = tips_of(page("Hold It", "Posted on in Hospitality", "Two habits:", items, TAKEAWAY))
+    assert (
+        tip.body
+        == "Two habits:\n\n- Carry the heavy bag all the way to the elevator.\n- Point out the ice machine."
+    )
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "Two responses to an angry caller work better than any script.",
+        "Three replies to a complaint: thank, fix, follow up.",
+        "Next post is where the queue starts, so greet it.",
+    ],
+)
+def test_sentences_that_start_like_page_furniture_stay_in_the_body(paragraph: str) -> None:
+    first = "Nadia waves at the door first."
+    (tip,) = tips_of(page("Wave Them Over", "Posted on in Banking", first, paragraph, TAKEAWAY))
+    assert tip.body == f"{first}\n\n{paragraph}"
+
+
+@pytest.mark.parametrize(
+    ("blocks", "summary"),
+    [
+        (["  • Count twice.\n  • Smile once.", "Count twice, then smile."], "Count twice, then smile."),
+        (
+            ["Three things to remember:", "  1. Count.\n  2. Smile.", "Count and smile, every time."],
+            "Count and smile, every time.",
+        ),
+        (
+            ["  • Count the notes twice.\n  • Smile once.\n  • Thank them by name."],
+            "Count the notes twice. Smile once.",
+        ),
+        (
+            ["Count twice and smile once and then say thanks", "and mean it"],
+            "Count twice and smile once and then say thanks and mean it…",
+        ),
+    ],
+)
+def test_a_post_without_an_opening_sentence_still_has_a_summary(blocks: list[str], summary: str) -> None:
+    (tip,) = tips_of(page("Counting", "Posted on in Banking", *blocks))
+    assert tip.summary == summary
+
+
+@pytest.mark.parametrize("path", sorted(VARIANTS.iterdir()), ids=lambda p: p.name)
+def test_every_variant_page_gives_clean_whole_tips(path: Path) -> None:
+    inputs = read_inputs([path])
+    assert inputs.problems == []
+    for tip in combine(inputs.tips):
+        text = tip.title + tip.summary + tip.body + tip.takeaway
+        assert not any(c in text for c in "\u00a0\u200b\ufeff\r<>")
+        assert "&amp;" not in text and "http" not in text
+        assert tip.summary.endswith(("…", ".", "!", "?", "”")), tip.title
+        assert not tip.takeaway or tip.takeaway not in tip.body.split("\n\n")
+        assert tip.categories and tip.publisher and not tip.source
+        assert tip.excerpt == (tip.body == "")

@@ -100,7 +100,7 @@ FURNITURE = re.compile(
     r"|meta|blogroll|log\s+in|entries\s+(?:feed|rss)|comments\s+(?:feed|rss)|(?:proudly\s+)?powered\s+by\b.*"
     r"|back\s+to\s+top|follow\s+us\b.*|your\s+email\s+address\s+will\s+not\s+be\s+published.*"
     r"|required\s+fields\s+are\s+marked.*|(?:\d+|one|two|three)\s+(?:thoughts?|responses?|repl(?:y|ies)|comments?)"
-    r"\s+(?:on|to)\b.*|(?:previous|next)\s+(?:post|article)\b.*|privacy\s+policy|cookie\s+(?:policy|settings)"
+    r"\s+(?:on|to)\s+[“\"‘'«].*|[«‹←]?\s*(?:previous|next)\s+(?:post|article)\s*(?:[:»›→].*)?|privacy\s+policy|cookie\s+(?:policy|settings)"
     r"|.*\ball\s+rights\s+reserved\b.*|(?:copyright|©)\s.*)$",
     re.I,
 )
@@ -496,6 +496,12 @@ def is_furniture(line: str) -> bool:
     return bool(FURNITURE.match(line.strip())) or is_pagination(line)
 
 
+def is_title_line(line: str) -> bool:
+    """A line that can be a post's title: short, and not ending like a sentence or a clause."""
+    text = line.strip()
+    return 0 < len(text) <= 150 and not re.search(r"[.,;:]\s*$", text) and not is_furniture(text)
+
+
 def is_menu(block: Block) -> bool:
     """Short lines with no sentence in them: a menu, a widget's list of links, a stray label."""
     return all(len(line.strip()) <= 60 and not re.search(r"[.!?]\s*$", line.strip()) for line in block.lines)
@@ -575,6 +581,9 @@ def block_paragraphs(block: Block) -> list[str]:
             item = ""
         is_item = bool(item)
         text = " ".join((item or line).split())
+        if not is_item and groups and groups[-1][0] and line[:1].isspace():
+            groups[-1][1][-1] += " " + text  # an indented line under an item: the item, wrapped
+            continue
         if groups and groups[-1][0] == is_item:
             groups[-1][1].append(text)
         else:
@@ -749,7 +758,11 @@ class Page:
                 i += 1
 
     def stray(self, block: Block) -> None:
-        """Text outside any tip: page furniture is left out quietly, anything else is reported."""
+        """Text outside any tip: page furniture is left out quietly, anything else is reported.
+        A title glued to its teaser (saved without the blank line) is still a teaser."""
+        if len(block.lines) > 1 and READ_MORE.search(block.last) and is_title_line(block.first):
+            self.teaser(Block(block.line, block.lines[:1]), Block(block.line + 1, block.lines[1:]))
+            return
         if is_furniture(block.first) or trailing_meta(block.first) is not None or is_menu(block):
             self.furniture += 1
             return
@@ -912,8 +925,24 @@ def body_and_takeaway(paragraphs: list[str], entry: Entry) -> dict[str, str]:
     else:
         entry.chose("takeaway: none (the closing paragraph is not one short sentence or two)")
     summary, how = opening(paragraphs)
+    if not summary:
+        summary, how = fallback_summary(paragraphs, takeaway)
     entry.chose(f"summary: {how}")
     return {"body": "\n\n".join(paragraphs), "takeaway": takeaway, "summary": summary}
+
+
+def fallback_summary(paragraphs: list[str], takeaway: str) -> tuple[str, str]:
+    """A summary for a post that opens with no whole sentence of prose (a list, a lead-in
+    ending in a colon): its takeaway, else the sentences of its list, else its start, cut at a
+    whole word, then "…"."""
+    if takeaway:
+        return takeaway, "the takeaway (the post opens with no whole sentence)"
+    items = [re.sub(r"^(?:- |\d{1,3}\. )", "", line) for p in paragraphs for line in p.split("\n")]
+    listed, _ = opening([" ".join(items)])
+    if listed:
+        return listed, "the opening of its list (the post has no sentence of prose)"
+    cut, _ = cut_teaser(" ".join(" ".join(items).split()[:60]) + " x")
+    return cut, "its start, cut at a whole word (the post has no whole sentence)"
 
 
 def shorten(text: str, limit: int = 60) -> str:
