@@ -8,6 +8,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -809,3 +811,36 @@ def test_every_variant_page_gives_clean_whole_tips(path: Path) -> None:
         assert not tip.takeaway or tip.takeaway not in tip.body.split("\n\n")
         assert tip.categories and tip.publisher and not tip.source
         assert tip.excerpt == (tip.body == "")
+
+
+# --- pages saved as text wrapped at a fixed width -----------------------------------------------
+
+TEXT_PAGES = sorted([*VARIANTS.glob("*.txt"), *(VARIANTS.parent / "archive").glob("*.txt")])
+
+
+def wrapped(text: str, width: int) -> str:
+    """The page as a browser that wraps saved text at `width` columns writes it."""
+    lines = []
+    for number, line in enumerate(text.split("\n")):
+        if number == 0 or len(line) <= width:
+            lines.append(line)
+            continue
+        indent = re.match(r"\s*", line).group() if re.match(r"\s*(?:•|\d+\.)\s", line) else ""  # type: ignore[union-attr]
+        lines += textwrap.wrap(
+            line,
+            width,
+            subsequent_indent=indent + "  " if indent else "",
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("width", [60, 72, 80])
+@pytest.mark.parametrize("path", TEXT_PAGES, ids=lambda p: p.name)
+def test_a_page_wrapped_at_a_fixed_width_reads_the_same(path: Path, width: int) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert wrapped(text, width) != text
+    before, after = archive.parse(text, "x"), archive.parse(wrapped(text, width), "x")
+    assert after.problems == before.problems
+    assert as_dicts(after.tips) == as_dicts(before.tips)

@@ -472,6 +472,11 @@ class Block:
         return self.lines[-1].strip()
 
     @property
+    def ending(self) -> str:
+        """The last two lines as one: a "Read more" link may be wrapped onto a line of its own."""
+        return " ".join(line.strip() for line in self.lines[-2:])
+
+    @property
     def single(self) -> bool:
         return len(self.lines) == 1 and len(self.first) <= MAX_TITLE
 
@@ -551,6 +556,35 @@ def split_blocks(lines: Sequence[str], start: int) -> list[Block]:
         if TITLE_DATE.match(line.strip()) or TITLE_TOW.match(line.strip()):
             current = None  # a dated title is a block of its own, blank line or not
     return blocks
+
+
+def unwrap(blocks: list[Block]) -> list[Block]:
+    """Undo the wrapping of a page saved as text at a fixed width (72 columns, as some
+    browsers do): a title wrapped over two or three lines (before its date, or before its
+    "Posted on" line) and a "Posted on" line wrapped before its comment count are one line."""
+    for i, block in enumerate(blocks):
+        before_post = i + 1 < len(blocks) and bool(POSTED.match(blocks[i + 1].first))
+        unwrap_title(block, before_post)
+        if POSTED.match(block.first) and len(block.lines) > 1 and not COMMENTS.search(block.first):
+            unwrap_posted(block)
+    return blocks
+
+
+def unwrap_title(block: Block, before_post: bool) -> None:
+    if not 1 < len(block.lines) <= 3 or any(len(line.strip()) < 40 for line in block.lines[:-1]):
+        return
+    joined = " ".join(line.strip() for line in block.lines)
+    ends_title = TITLE_DATE.match(joined) or TITLE_TOW.match(joined)
+    if (ends_title or before_post) and len(joined) <= MAX_TITLE and is_title_line(block.lines[0]):
+        block.lines = [joined]
+
+
+def unwrap_posted(block: Block) -> None:
+    for size in (2, 3):
+        joined = " ".join(line.strip() for line in block.lines[:size])
+        if len(block.lines) >= size and COMMENTS.search(joined) and len(block.lines[size - 1]) <= 72:
+            block.lines[:size] = [joined]
+            return
 
 
 def split_title(raw: str) -> tuple[str, dt.date | None, str]:
@@ -705,7 +739,7 @@ class Page:
         self.header = named.group("name") if named and named.group("name") else header.group("name")
         self.kind = (named.group("kind") or "").lower().replace("topic", "category") if named else ""
         self.site = " ".join(header.group("site").split())
-        self.walk(split_blocks(self.lines, start + 1))
+        self.walk(unwrap(split_blocks(self.lines, start + 1)))
         self.finish()
         return self.result
 
@@ -724,7 +758,7 @@ class Page:
     def is_teaser(self, blocks: list[Block], i: int) -> bool:
         if i + 1 >= len(blocks) or not self.is_title(blocks[i]) or POSTED.match(blocks[i + 1].first):
             return False
-        if READ_MORE.search(blocks[i + 1].last):
+        if READ_MORE.search(blocks[i + 1].ending):
             return not blocks[i].first.endswith(".") or bool(TITLE_DATE.match(blocks[i].first))
         # A dated title whose teaser lost its "Read more": the next entry (or the end) follows.
         after = i + 2
@@ -734,7 +768,7 @@ class Page:
             or (
                 after + 1 < len(blocks)
                 and blocks[after].single
-                and bool(READ_MORE.search(blocks[after + 1].last))
+                and bool(READ_MORE.search(blocks[after + 1].ending))
             )
         )
 
@@ -760,7 +794,7 @@ class Page:
     def stray(self, block: Block) -> None:
         """Text outside any tip: page furniture is left out quietly, anything else is reported.
         A title glued to its teaser (saved without the blank line) is still a teaser."""
-        if len(block.lines) > 1 and READ_MORE.search(block.last) and is_title_line(block.first):
+        if len(block.lines) > 1 and READ_MORE.search(block.ending) and is_title_line(block.first):
             self.teaser(Block(block.line, block.lines[:1]), Block(block.line + 1, block.lines[1:]))
             return
         if is_furniture(block.first) or trailing_meta(block.first) is not None or is_menu(block):
@@ -799,7 +833,7 @@ class Page:
         if posted_date:
             entry.data["date"] = posted_date
         extra = [Block(posted.line + 1, posted.lines[1:])] if len(posted.lines) > 1 else []
-        if len(extra) + len(body_blocks) == 1 and READ_MORE.search((extra or body_blocks)[0].last):
+        if len(extra) + len(body_blocks) == 1 and READ_MORE.search((extra or body_blocks)[0].ending):
             self.teaser(title_block, (extra or body_blocks)[0], entry)  # a dated teaser
             return
         title, date = self.title(title_block, entry)
