@@ -402,9 +402,10 @@ def tip_command() -> list[str]:
 
 HOT = ("today --short", "week --short", "today --json")
 RENDERED = ("week", "today", "show")
-#: A tip drawn in full is kept (`cli/drawn.py`) and printed again while nothing that decided it
-#: changed, so the timed rounds (after a warm-up) print it again; these rows draw it every time,
-#: as the first command after a change does (`TIP_DRAWN_CACHE=0`).
+#: A tip drawn in full, a list and the categories are kept (`cli/drawn.py`) and printed again
+#: while nothing that decided them changed, so the timed rounds (after a warm-up) print them
+#: again; these rows draw them every time, as the first command after a change does
+#: (`TIP_DRAWN_CACHE=0`).
 DRAWN_ANEW = " (drawn anew)"
 
 
@@ -556,6 +557,14 @@ def bench_size(launcher: Launcher, size: int, workdir: Path, runs: int, seed: in
             "10",
         ],
         "categories": ["categories"],
+        f"list --category {LIST_CATEGORY.lower()} --limit 10{DRAWN_ANEW}": [
+            "list",
+            "--category",
+            LIST_CATEGORY.lower(),
+            "--limit",
+            "10",
+        ],
+        f"categories{DRAWN_ANEW}": ["categories"],
     }
     others = peers(workdir, lib)
     rows = {name: row_for(name, size) for name in [*commands, *others]}

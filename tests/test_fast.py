@@ -13,6 +13,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -473,6 +474,9 @@ DRAWN = [
     ["week", "2026-W50", "--no-pager"],
     ["show", "greet-the-second-customer"],
     ["show", "explain"],
+    ["list"],
+    ["list", "-c", "empathy", "-n", "2", "--no-pager"],
+    ["categories"],
 ]
 
 
@@ -489,7 +493,7 @@ def test_a_tip_drawn_again_is_the_text_kept(
     assert answered
     from tipweek.cli import drawing
 
-    monkeypatch.setattr(drawing, "tip_view", _never)
+    monkeypatch.setattr(drawing, "make_console", _never)
     assert _fast(argv) == 0
     assert capsys.readouterr().out == out
 
@@ -564,3 +568,40 @@ def test_json_from_the_other_reads_needs_neither_typer_nor_rich(
     env["TIP_FAST"] = "1"
     done = subprocess.run([sys.executable, "-c", probe], env=env, check=True, capture_output=True, text=True)
     assert done.stderr.strip() == "0 []"
+
+
+def test_a_list_kept_follows_edits_and_the_day(
+    sample: Library, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    both(["today", "--short"], capsys)
+    both(["list"], capsys)
+    path = next(sample.root.rglob("*plan-the-snow-day.toml"))
+    edit_in_place(path, 'title = "Plan the Snow Day"', 'title = "Plan the Snowy Day"')
+    assert "Plan the Snowy Day" in _fast_then_full(["list"], capsys)
+    scheduled = _fast_then_full(["list"], capsys).count("scheduled")
+    monkeypatch.setenv("TIP_TODAY", "2027-06-01")  # no tip is ahead any more
+    assert _fast_then_full(["list"], capsys).count("scheduled") == 0 < scheduled
+
+
+def test_categories_kept_follow_a_new_tip(sample: Library, capsys: pytest.CaptureFixture[str]) -> None:
+    both(["today", "--short"], capsys)
+    both(["categories"], capsys)
+    sample.add("Count the Chairs", None, ("Facilities",))
+    assert "Facilities" in _fast_then_full(["categories"], capsys)
+
+
+def test_only_the_newest_entries_are_kept(
+    sample: Library, isolated: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tipweek.cli import drawn
+
+    monkeypatch.setattr(drawn, "ENTRIES", 2)
+    both(["today", "--short"], capsys)
+    for argv in (["week"], ["today"], ["categories"]):
+        assert _fast(argv) == 0
+        time.sleep(0.02)  # file times a clock tick apart: the oldest is well defined
+    capsys.readouterr()
+    kept = [p.read_text(encoding="utf-8") for p in (isolated / "cache").glob("drawn-*.txt")]
+    assert len(kept) == 2
+    assert any("Categor" in text for text in kept)  # the newest stays
+    assert not any("tip of the week" in text for text in kept)  # the oldest went

@@ -1,14 +1,16 @@
-"""A tip drawn in full, kept as the text Rich wrote, so that the next `tip today`, `tip week`
-or `tip show ID` with the same inputs prints it again without importing Rich (issue #13).
+"""A tip drawn in full (`tip today`, `tip week`, `tip show ID`), or the table of `tip list` or
+`tip categories`, kept as the text Rich wrote, so that the same command with the same inputs
+prints it again without importing Rich (issue #13). A search is never kept: its words vary.
 
 An entry is used only when everything that decided its text is the same, compared whole (the
-file name is only one of `SLOTS` slots; the key inside is checked):
+file is named after the command line; the whole key inside is checked):
 
 - the command line as the fast route read it (for `today` and `week`, the day it resolved to);
 - the data drawn: for `today` and `week`, the picked tip's whole row in the index (so the
-  entry is right whatever else changed); for `show`, which adds "See also" from the whole
-  library, the index's state as `cli.fast` reads it (every folder's signature in `dirs`, the
-  aliases and hidden ids it holds, the stamp: config file and hidden list);
+  entry is right whatever else changed); for `show` (whose "See also" reads the whole
+  library), `list` and `categories`, the index's state as `cli.fast.library_state` reads it
+  (every folder's signature in `dirs`, the aliases and hidden ids it holds, the stamp: config
+  file and hidden list), and for `list` today's date (tips after it are marked scheduled);
 - what Rich reads to lay out and colour the text: the variables in `RICH_ENV`, whether each of
   stdin, stdout and stderr is a terminal and its size, and stdout's encoding;
 - the code that drew it: Python's version, and the size and time of every tipweek and Rich
@@ -16,8 +18,8 @@ file name is only one of `SLOTS` slots; the key inside is checked):
 
 The pager rules are applied afresh every time (`paging.page_text`), with the height and
 Rich's verdict on the terminal recorded with the text (both follow from the key). Entries are
-written atomically (a temporary file, then `os.replace`), readable by their owner only.
-`TIP_DRAWN_CACHE=0` turns the cache off.
+written atomically (a temporary file, then `os.replace`), readable by their owner only; at
+most `ENTRIES` are kept. `TIP_DRAWN_CACHE=0` turns the cache off.
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
 VERSION = "tipweek drawn 1"
-SLOTS = 32
+ENTRIES = 64  # the most entries kept in a cache folder: the oldest go first
+MAX_TEXT = 256 * 1024  # a longer text (a list of thousands of tips) is drawn every time
 #: The environment variables Rich's `Console` reads (rich/console.py, rich/_unicode_data).
 RICH_ENV = (
     "COLUMNS", "LINES", "JUPYTER_COLUMNS", "JUPYTER_LINES", "NO_COLOR", "FORCE_COLOR", "TERM",
@@ -40,7 +43,8 @@ _MODULES = ("tipweek", "rich")
 
 
 class Key:
-    """Where an entry goes (`path`: a slot), and all it must have been drawn for (`text`)."""
+    """Where an entry goes (`path`: one per command line), and all it must have been drawn
+    for (`text`)."""
 
     __slots__ = ("path", "text")
 
@@ -82,12 +86,13 @@ def make_key(
         stdout = f"{sys.stdout.encoding}:{sys.stdout.isatty()}"
     except (AttributeError, ValueError):
         return None
-    slot = zlib.crc32("\x00".join([index_file, *request]).encode("utf-8", "surrogateescape")) % SLOTS
+    named = "\x00".join([index_file, *request]).encode("utf-8", "surrogateescape")
+    name = f"drawn-{zlib.crc32(named):08x}{zlib.adler32(named):08x}.txt"
     parts = [
         VERSION, sys.version, __version__, index_file, *request, state, stdout,
         *(f"{k}={env[k]}" if k in env else f"{k}!" for k in RICH_ENV), *_terminal(),
     ]  # fmt: skip
-    return Key(os.path.join(cache_dir, f"drawn-{slot:02d}.txt"), repr(parts))  # one line, unambiguous
+    return Key(os.path.join(cache_dir, name), repr(parts))  # one line, and no two lists alike
 
 
 def load(key: Key) -> Entry | None:
@@ -119,6 +124,8 @@ def _signature(path: str) -> str:
 
 def store(key: Key, entry: Entry) -> None:
     """Keep `entry` for `key`, with the signatures of the modules that drew it."""
+    if len(entry.text) > MAX_TEXT:
+        return
     modules = sorted(
         str(m.__file__)
         for name, m in list(sys.modules.items())
@@ -138,8 +145,21 @@ def store(key: Key, entry: Entry) -> None:
         with open(fd, "w", encoding="utf-8", errors="surrogateescape", newline="") as handle:
             handle.write(data)
         os.replace(tmp, key.path)
+        _forget_the_oldest(os.path.dirname(key.path))
     except OSError:
         from contextlib import suppress
 
         with suppress(OSError):  # only a cache: the next command draws the tip again
             os.unlink(tmp)
+
+
+def _forget_the_oldest(folder: str) -> None:
+    """Keep at most `ENTRIES` entries (a day's tip is a new entry every day)."""
+    with os.scandir(folder) as found:
+        entries = [
+            (e.stat().st_mtime_ns, e.path)
+            for e in found
+            if e.name.startswith("drawn-") and e.name.endswith(".txt")
+        ]
+    for _, path in sorted(entries)[: max(0, len(entries) - ENTRIES)]:
+        os.unlink(path)

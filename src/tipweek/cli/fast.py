@@ -435,8 +435,8 @@ class Cached:
 def _drawn(
     stamp: Stamp, request: Request, env: Mapping[str, str], state: str, *parts: str
 ) -> tuple[Any, Cached | None]:
-    """The key of the tip `request` draws from the data `state` stands for (None when it is
-    not drawn or not to be kept) and, when it was drawn before for the same key, that drawing."""
+    """The key of what `request` draws from the data `state` stands for (None when it is not
+    drawn or not to be kept) and, when it was drawn before for the same key, that drawing."""
     if request.json or request.short or env.get("TIP_DRAWN_CACHE", "1") == "0":
         return None, None
     from tipweek.cli import drawn
@@ -448,10 +448,11 @@ def _drawn(
 
 
 class Page:
-    """Anything else to print with Rich (a table, search results), through `paging.page`."""
+    """Anything else to print with Rich (a table, search results), through `paging.page`;
+    `key`: where to keep the text drawn (`drawn`), when it may be kept."""
 
-    def __init__(self, renderable: Any, pager: bool | None) -> None:
-        self.renderable, self.pager = renderable, pager
+    def __init__(self, renderable: Any, pager: bool | None, key: Any = None) -> None:
+        self.renderable, self.pager, self.key = renderable, pager, key
 
 
 def _today(env: Mapping[str, str]) -> dt.date:
@@ -557,26 +558,36 @@ def library_state(db: sqlite3.Connection, stamp: Stamp) -> str:
     return repr((folders.fetchone()[0], aliases and aliases[0], hidden, stamp.key, stamp.lines))
 
 
-def _listing(request: Request, env: Mapping[str, str]) -> str | Page:
+def _listing(request: Request, env: Mapping[str, str]) -> str | Page | Cached:
     """`tip search WORDS`, `tip list` and `tip categories` in their plain forms, over the
     `Index` as the full CLI opens it, the category resolved by `store.resolve_category`."""
     if bool(request.words) != (request.command == "search"):
         raise Fallback("words where the command takes none, or a search without any")
     limit = _limit(request.limit)
-    from pathlib import Path
-
-    from tipweek.index.core import Index
-    from tipweek.library import LibrarySource
-    from tipweek.store import Filters, resolve_category
-
     stamp = read_stamp(env, request.libraries)
     db = open_current(stamp.index, stamp.roots)
     try:
+        key, state = None, ""
+        if request.command != "search":  # a search's words vary: never kept
+            state = "" if request.json else library_state(db, stamp)
+            day = _today(env).isoformat() if request.command == "list" else ""  # "scheduled" moves
+            key, cached = _drawn(stamp, request, env, state, str(request.category), str(limit), day)
+            if cached is not None:
+                return cached
+        from pathlib import Path
+
+        from tipweek.index.core import Index
+        from tipweek.library import LibrarySource
+        from tipweek.store import Filters, resolve_category
+
         index = Index(db, [LibrarySource(name, Path(path)) for name, path in stamp.roots])
         filters = Filters(resolve_category(index, request.category) if request.category else None)
         if request.command == "search":
             return _search(index, request, filters, limit or 10, stamp)
-        return _list_or_categories(index, request, filters, limit, env)
+        shown = _list_or_categories(index, request, filters, limit, env)
+        if isinstance(shown, Page) and library_state(db, stamp) == state:
+            shown.key = key  # not if the library moved meanwhile
+        return shown
     finally:
         db.close()
 
@@ -642,11 +653,17 @@ def _draw(drawing: Drawing | Page | Cached, env: Mapping[str, str]) -> None:
     from tipweek.cli.drawing import draw_tip, make_console
 
     out = make_console()
-    if isinstance(drawing, Page):
+    if isinstance(drawing, Page) and drawing.key is None:
         paging.page(out, drawing.renderable, drawing.pager, env)
         return
+    if isinstance(drawing, Page):
+        _draw_and_keep(out, drawing.renderable, drawing.key, drawing.pager, env)
+        return
     if drawing.key is not None:
-        _draw_and_keep(out, drawing, env)
+        from tipweek.cli.drawing import tip_view
+
+        view = tip_view(drawing.tip, drawing.blocks, label=drawing.label, similar=drawing.similar)
+        _draw_and_keep(out, view, drawing.key, drawing.pager, env)
         return
     draw_tip(
         out,
@@ -659,16 +676,15 @@ def _draw(drawing: Drawing | Page | Cached, env: Mapping[str, str]) -> None:
     )
 
 
-def _draw_and_keep(out: Any, drawing: Drawing, env: Mapping[str, str]) -> None:
-    """Draw the tip as `draw_tip` does, keeping the text for the next time (`drawn`)."""
+def _draw_and_keep(out: Any, renderable: Any, key: Any, pager: bool | None, env: Mapping[str, str]) -> None:
+    """Draw as `paging.page` does, keeping the text for the next time (`drawn`)."""
     from tipweek.cli import drawn, paging
-    from tipweek.cli.drawing import tip_view
 
     with out.capture() as capture:
-        out.print(tip_view(drawing.tip, drawing.blocks, label=drawing.label, similar=drawing.similar))
+        out.print(renderable)
     entry = drawn.Entry(capture.get(), paging.is_terminal(out), out.size.height)
-    drawn.store(drawing.key, entry)
-    paging.page_text(entry.text, entry.terminal, entry.height, drawing.pager, env)
+    drawn.store(key, entry)
+    paging.page_text(entry.text, entry.terminal, entry.height, pager, env)
 
 
 def run(argv: Sequence[str], env: Mapping[str, str] | None = None) -> int | None:
