@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from tipweek.errors import BadInput
 from tipweek.understand import english, spelling
-from tipweek.understand.language import MAX_TERMS, Term, parse
+from tipweek.understand.language import MAX_TERMS, MAX_WORDS, Term, parse
 from tipweek.understand.plan import Plan, plan, word_expression
 from tipweek.understand.snippets import sentences, snippet
 from tipweek.understand.stemming import stems
@@ -83,6 +83,10 @@ def test_parse_errors(query: str, message: str) -> None:
 
 def test_long_queries_are_capped() -> None:
     assert len(parse(" ".join(f"w{n}" for n in range(500))).terms) == MAX_TERMS
+    # Small words typed again do not take the place of later words, up to a bound.
+    padded = parse(" ".join(f"the w{n}" for n in range(MAX_TERMS - 1)))
+    assert [t.text for t in padded.terms if t.text != "the"] == [f"w{n}" for n in range(MAX_TERMS - 1)]
+    assert len(parse(" ".join(["the"] * 1000)).terms) == MAX_WORDS
 
 
 @given(st.text(max_size=60))

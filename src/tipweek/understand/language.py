@@ -20,8 +20,10 @@ from tipweek.text import QUOTES, fold, shown
 from tipweek.understand.stopwords import is_stop_word
 
 #: At most this many different terms are read from one query: enough for a paragraph, and it
-#: keeps a pasted page from turning into thousands of lookups.
+#: keeps a pasted page from turning into thousands of lookups. Small words typed again (kept
+#: for phrases, see `_glue`) do not count, up to MAX_WORDS words in all.
 MAX_TERMS = 32
+MAX_WORDS = 4 * MAX_TERMS
 _CHUNK = re.compile(r'[+-]?"[^"]*"|[^\s"]+')
 _TOKEN = re.compile(r"[^\W_]+")
 # The endings of contractions and possessives: "customer's" is the word customer.
@@ -133,7 +135,7 @@ def parse(text: str) -> ParsedQuery:
         elif key in seen and not _glue(term):
             if term.required:
                 terms[seen[key]] = terms[seen[key]]._replace(required=True)
-        elif len(terms) < MAX_TERMS:
+        elif _room(len(terms), len(seen), key in seen):
             seen.setdefault(key, len(terms))
             terms.append(term)
     if not terms:
@@ -141,6 +143,11 @@ def parse(text: str) -> ParsedQuery:
             raise BadInput("a search needs at least one word to find, not only -excluded ones")
         raise BadInput(f"nothing to search for in '{shown(text)}'", hint="use letters or digits")
     return ParsedQuery(tuple(terms), tuple(excluded.values()))
+
+
+def _room(words: int, different: int, again: bool) -> bool:
+    """Whether a query with this many words, this many of them different, takes one more."""
+    return words < MAX_WORDS and (again or different < MAX_TERMS)
 
 
 def _glue(term: Term) -> bool:
