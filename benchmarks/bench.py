@@ -447,24 +447,41 @@ def rewrite_in_place(path: Path, data: bytes) -> None:
         f.write(data)
 
 
+#: Where an index keeps a file's packed text, newest layout first: (packed text, the
+#: dictionary it is packed with) for a file's path.
+TEXT_QUERIES = (
+    "SELECT x.z, (SELECT value FROM meta WHERE key = 'zdict') FROM dirs d JOIN files f ON f.dir = d.id "
+    "JOIN texts x ON x.rowid = f.rowid WHERE d.path || f.name = ?",  # v9: folder + name, a dictionary
+    "SELECT x.z, NULL FROM files f JOIN texts x ON x.rowid = f.rowid WHERE f.path = ?",  # v7, v8
+)
+
+
 def index_has(cache: Path, path: Path, marker: str) -> bool | None:
     """Whether the index already holds the edited text: read directly (read-only, so that no
-    `tip` command refreshes it first); None if its layout is not the one expected."""
+    `tip` command refreshes it first); None if its layout is not one of those expected."""
     import zlib
 
     for db_path in cache.glob("index-*.sqlite3"):
+        row = None
         try:
             db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
             try:
-                row = db.execute(
-                    "SELECT x.z FROM files f JOIN texts x ON x.rowid = f.rowid WHERE f.path = ?",
-                    (str(path),),
-                ).fetchone()
+                for query in TEXT_QUERIES:
+                    try:
+                        row = db.execute(query, (str(path),)).fetchone()
+                        break
+                    except sqlite3.OperationalError:
+                        continue
+                else:
+                    return None
             finally:
                 db.close()
         except sqlite3.Error:
             return None
-        return bool(row and marker in zlib.decompress(row[0], -15).decode("utf-8", "replace"))
+        if not row:
+            return False
+        unpacker = zlib.decompressobj(-15, zdict=row[1]) if row[1] else zlib.decompressobj(-15)
+        return marker in unpacker.decompress(row[0]).decode("utf-8", "replace")
     return None
 
 

@@ -122,3 +122,24 @@ def test_the_full_text_index_forgets_an_edited_tips_words(tmp_path: Path) -> Non
         assert db.execute("SELECT rowid FROM fts WHERE fts MATCH 'lighthouse'").fetchall() == []
         assert len(db.execute("SELECT rowid FROM fts WHERE fts MATCH 'harbour'").fetchall()) == 1
         assert db.execute("INSERT INTO fts(fts, rank) VALUES ('integrity-check', 1)") is not None
+        counts = dict(db.execute("SELECT term, doc FROM words_vocab").fetchall())
+        assert "lighthouse" not in counts and counts["harbour"] == 1 and counts["mention"] == 1
+        assert counts["tip"] == 1  # the title's word, counted once per tip
+
+
+def test_word_counts_are_the_tips_using_each_word(tmp_path: Path) -> None:
+    """Spelling reads the library's words with how many tips use each; they are counted
+    as tips come and go (a word used twice in one tip counts once)."""
+    lib = tmp_path / "lib"
+    write_tip(lib, "one", body="Refund the refund.")
+    write_tip(lib, "two", body="Refund it, with an apology.")
+    gone = write_tip(lib, "three", body="An apology first.")
+    source = LibrarySource("team", lib)
+    with open_store([source], tmp_path / "cache", warn=pytest.fail) as index:
+        counts = dict(index.db.execute("SELECT term, doc FROM words_vocab").fetchall())
+        assert (counts["refund"], counts["apology"], counts["first"]) == (2, 2, 1)
+    gone.unlink()
+    with open_store([source], tmp_path / "cache", warn=pytest.fail) as index:
+        counts = dict(index.db.execute("SELECT term, doc FROM words_vocab").fetchall())
+        assert (counts["refund"], counts["apology"], "first" in counts) == (2, 1, False)
+        assert index.db.execute("SELECT count(*) FROM word_load_vocab").fetchone()[0] == 0

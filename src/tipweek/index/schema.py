@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # the fast route opens the index with this module: no pathlib
     from collections.abc import Iterable, Iterator
     from pathlib import Path
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 PAGE_SIZE = 8_192
 BUSY_MS = 1_000  # how long to wait for another process's write lock (config: index.lock_wait)
 
@@ -57,7 +57,7 @@ CREATE TABLE tip_categories(key TEXT NOT NULL, visible INTEGER NOT NULL DEFAULT 
 CREATE TABLE hidden(id TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE category_counts(key TEXT NOT NULL, name TEXT NOT NULL, count INTEGER NOT NULL,
                              PRIMARY KEY (key, name)) WITHOUT ROWID;
--- What the full-text indexes read (external content): the text unpacked on the fly, the
+-- What the full-text index and the word counts read (external content): the text unpacked on the fly, the
 -- tags joined from the row.
 CREATE VIEW fts_text(rowid, title, takeaway, blurb, body, tag_text) AS
     SELECT t.rowid, t.title, t.takeaway, tip_text(x.z, 1, (SELECT value FROM meta WHERE key = 'zdict')),
@@ -65,9 +65,15 @@ CREATE VIEW fts_text(rowid, title, takeaway, blurb, body, tag_text) AS
     FROM tips t JOIN texts x ON x.rowid = t.rowid;
 CREATE VIRTUAL TABLE fts USING fts5(title, takeaway, blurb, body, tag_text, content='fts_text',
     content_rowid='rowid', tokenize='porter unicode61 remove_diacritics 2');
-CREATE VIRTUAL TABLE words USING fts5(title, takeaway, blurb, body, tag_text, content='fts_text',
-    content_rowid='rowid', tokenize='unicode61 remove_diacritics 2', detail='none', columnsize=0);
-CREATE VIRTUAL TABLE words_vocab USING fts5vocab(words, 'row');
+-- The library's own words as typed (not stemmed), with how many tips use each, for spelling
+-- ("did you mean"). Only counts are kept: an index of which tips use each word would take as
+-- much room as a fifth of the main index. A tip's words are counted by passing its text
+-- through `word_load` (tokenized as such an index would, kept empty between uses).
+CREATE TABLE words(term TEXT PRIMARY KEY, doc INTEGER NOT NULL) WITHOUT ROWID;
+CREATE VIEW words_vocab(term, doc) AS SELECT term, doc FROM words WHERE doc > 0;
+CREATE VIRTUAL TABLE word_load USING fts5(title, takeaway, blurb, body, tag_text, content='',
+    tokenize='unicode61 remove_diacritics 2', detail='none', columnsize=0);
+CREATE VIRTUAL TABLE word_load_vocab USING fts5vocab(word_load, 'row');
 CREATE TRIGGER tips_visible AFTER UPDATE OF visible ON tips WHEN old.visible != new.visible BEGIN
     UPDATE tip_categories SET visible = new.visible
         WHERE key IN (SELECT category_key(value) FROM json_each(new.categories))
@@ -91,24 +97,40 @@ CREATE TRIGGER counts_ad AFTER DELETE ON tip_categories WHEN old.visible = 1 BEG
     UPDATE category_counts SET count = count - 1 WHERE key = old.key AND name = old.name;
 END;
 """
-# Kept apart so that a first build can drop them and fill both indexes a batch at a time.
-# A tip's row is inserted before its text, and its text deleted before its row (`tips_bd`).
-FTS_TRIGGERS = """
+#: Adds the words of the tips in `word_load` to `words` (or, as `COUNT_WORDS_OUT`, takes them
+#: away), then empties it.
+COUNT_WORDS_IN = """
+    INSERT INTO words(term, doc) SELECT term, doc FROM word_load_vocab WHERE true
+        ON CONFLICT (term) DO UPDATE SET doc = doc + excluded.doc;
+    INSERT INTO word_load(word_load) VALUES ('delete-all');
+"""
+COUNT_WORDS_OUT = """
+    UPDATE words SET doc = doc - (SELECT v.doc FROM word_load_vocab v WHERE v.term = words.term)
+        WHERE term IN (SELECT term FROM word_load_vocab);
+    DELETE FROM words WHERE doc <= 0 AND term IN (SELECT term FROM word_load_vocab);
+    INSERT INTO word_load(word_load) VALUES ('delete-all');
+"""
+# Kept apart so that a first build can drop them and fill the full-text index and the word
+# counts a batch at a time. A tip's row is inserted before its text, and its text deleted
+# before its row (`tips_bd`).
+FTS_TRIGGERS = f"""
 CREATE TRIGGER fts_ai AFTER INSERT ON texts BEGIN
     INSERT INTO fts(rowid, title, takeaway, blurb, body, tag_text)
         SELECT * FROM fts_text WHERE rowid = new.rowid;
-    INSERT INTO words(rowid, title, takeaway, blurb, body, tag_text)
+    INSERT INTO word_load(rowid, title, takeaway, blurb, body, tag_text)
         SELECT * FROM fts_text WHERE rowid = new.rowid;
+    {COUNT_WORDS_IN.strip()}
 END;
 CREATE TRIGGER fts_ad AFTER DELETE ON texts BEGIN
     INSERT INTO fts(fts, rowid, title, takeaway, blurb, body, tag_text)
         SELECT 'delete', old.rowid, title, takeaway, tip_text(old.z, 1, d.value),
                tip_text(old.z, 2, d.value), tip_tags(tags)
         FROM tips LEFT JOIN meta d ON d.key = 'zdict' WHERE rowid = old.rowid;
-    INSERT INTO words(words, rowid, title, takeaway, blurb, body, tag_text)
-        SELECT 'delete', old.rowid, title, takeaway, tip_text(old.z, 1, d.value),
-               tip_text(old.z, 2, d.value), tip_tags(tags)
+    INSERT INTO word_load(rowid, title, takeaway, blurb, body, tag_text)
+        SELECT old.rowid, title, takeaway, tip_text(old.z, 1, d.value), tip_text(old.z, 2, d.value),
+               tip_tags(tags)
         FROM tips LEFT JOIN meta d ON d.key = 'zdict' WHERE rowid = old.rowid;
+    {COUNT_WORDS_OUT.strip()}
 END;
 """
 #: deflate's level and the dictionary's size: measured on 100,000 synthetic tips, level 2 with
@@ -199,7 +221,7 @@ class _Unpacked:
 
 def _tag_text(tags: str | None) -> str | None:
     """`tip_tags(tags)` for SQL: the tags (a JSON list of strings, as `sync.json_strings`
-    writes it) as the full-text indexes read them; read without importing `json` (the fast
+    writes it) as the full-text index reads them; read without importing `json` (the fast
     route re-reads an edited file with this)."""
     if tags is None:
         return None
@@ -227,7 +249,7 @@ def connect(path: Path | str, busy_ms: int = BUSY_MS) -> sqlite3.Connection:
     db = sqlite3.connect(str(path), timeout=busy_ms / 1000, isolation_level=None, check_same_thread=False)
     db.row_factory = sqlite3.Row
     db.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
-    # The full-text indexes read the text through `fts_text`, which unpacks it with these;
+    # The full-text index reads the text through `fts_text`, which unpacks it with these;
     # a tip's category rows are found from its categories' keys.
     db.create_function("tip_text", 3, _Unpacked(), deterministic=True)
     db.create_function("tip_tags", 1, _tag_text, deterministic=True)

@@ -2,7 +2,7 @@
 
 `watch` finds the folders that changed (cheaply, before every command); this module lists
 them again, reads the files that differ, and writes the changes. A first build reads the
-files in worker processes and fills the full-text indexes a batch at a time, reporting
+files in worker processes and fills the full-text index a batch at a time, reporting
 progress as it goes.
 
 Writers take SQLite's write lock (`BEGIN IMMEDIATE`) and the database runs in WAL mode, so
@@ -20,7 +20,17 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from tipweek.errors import TipFileError
 from tipweek.fsutil import list_visible
 from tipweek.index import watch
-from tipweek.index.schema import DDL, FTS_TRIGGERS, pack, reset, statements, train, writing, zdict
+from tipweek.index.schema import (
+    COUNT_WORDS_IN,
+    DDL,
+    FTS_TRIGGERS,
+    pack,
+    reset,
+    statements,
+    train,
+    writing,
+    zdict,
+)
 from tipweek.index.where import HIDDEN, SHOWN, hidden_ids
 from tipweek.order import order_key
 from tipweek.text import category_key, clean
@@ -88,7 +98,7 @@ TIP_COLUMNS = (
 class Derived:
     """A tip as the index stores it (`derive`): its `tips` row after the rowid, its
     categories as (key, name), its summary, blurb and body (as `schema.pack` takes them), the
-    tags as the full-text indexes read them, and the text packed once the index's dictionary
+    tags as the full-text index reads them, and the text packed once the index's dictionary
     is known (in a worker process, on a first build)."""
 
     __slots__ = ("categories", "packed", "row", "tag_text", "text")
@@ -317,7 +327,7 @@ def apply(
     read = changes.count
     bulk = read >= BULK and not db.execute("SELECT 1 FROM tips LIMIT 1").fetchone()
     if bulk:
-        # A first build: fill the tables, and both full-text indexes a batch at a time; the
+        # A first build: fill the tables, the full-text index and the word counts a batch at a time; the
         # order indexes and the category rows come once at the end (sorting beats 100,000
         # random inserts).
         db.execute("DROP TRIGGER fts_ai")
@@ -373,7 +383,7 @@ def _read_and_store(
     aliases: Aliases | None,
 ) -> None:
     """Read the queued files a chunk at a time and store each (adding the ids whose winner
-    may change to `touched`); a first build fills the full-text indexes a batch at a time.
+    may change to `touched`); a first build fills the full-text index a batch at a time.
     The index's dictionary is trained on the first chunk read into an empty index."""
     done = 0
     total = sum(len(f.names) for f in queue)  # `_parse_all` empties the queue as it goes
@@ -445,13 +455,15 @@ def _store_chunk(
 
 
 def _fill_fts(db: sqlite3.Connection) -> None:
-    """Index the staged tips in both full-text indexes, one statement each (a first build,
-    with the triggers dropped)."""
-    for table in ("fts", "words"):
+    """Index the staged tips in the full-text index and count their words, a statement each
+    (a first build, with the triggers dropped)."""
+    for table in ("fts", "word_load"):
         db.execute(
             f"INSERT INTO {table}(rowid, title, takeaway, blurb, body, tag_text) "
             "SELECT rowid, title, takeaway, blurb, body, tag_text FROM temp.fts_load"
         )
+    for statement in statements(COUNT_WORDS_IN):
+        db.execute(statement)
     db.execute("DROP TABLE temp.fts_load")
 
 
