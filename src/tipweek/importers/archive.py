@@ -193,6 +193,7 @@ TITLE_CLOSE = re.compile(r"</title\s*>", re.I)
 # hold menus, sidebars, sharing buttons, comments and footers.
 SKIP_TAGS = frozenset(
     {
+        "title",
         "script",
         "style",
         "noscript",
@@ -311,13 +312,16 @@ class PageText:
         self.lists: list[int] = []  # one counter per open list: -1 for bullets, else the number
         self.pre = 0
         self.tags = 0
+        self.stopped = ""  # why the page was not read to its end
 
     def convert(self, markup: str) -> str:
         try:
-            self.parser.feed(markup)
+            self.parser.feed(defuse(markup))
             self.parser.close()
         except TooManyTags:
-            pass
+            self.stopped = f"the page has more than {MAX_TAGS:,} HTML elements; the rest was not read"
+        except (AssertionError, ValueError, IndexError) as exc:  # html.parser gives up on some junk
+            self.stopped = f"the page's HTML is broken ({exc}); the rest was not read"[:200]
         text = "".join(self.out)
         lines = [re.sub(r"\s*\|(?:\s*\|)*\s*", " | ", line).strip(" |") for line in text.split("\n")]
         return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n") + "\n"
@@ -393,12 +397,34 @@ class PageText:
         self.out.append(data if self.pre else re.sub(r"\s+", " ", data))
 
 
-def html_page_text(markup: str) -> tuple[str, bool]:
-    """The page's text, headed by its title (see `PageText`), and whether the page had more
-    than `MAX_TAGS` elements (the rest is not read: no archive page has that many)."""
+def html_page_text(markup: str) -> tuple[str, str]:
+    """The page's text, headed by its title (see `PageText`), and why it was not read to its
+    end ("" when it was): more than `MAX_TAGS` elements (no archive page has that many), or
+    markup the parser gives up on."""
     converter = PageText()
     body = converter.convert(markup)
-    return f"{html_title(markup)}\n\n{body}", converter.tags > MAX_TAGS
+    return f"{html_title(markup)}\n\n{body}", converter.stopped
+
+
+def defuse(markup: str) -> str:
+    """The markup with every `<` that opens no tag (another `<` comes before its `>`) written
+    as `&lt;`: html.parser rescans from each such `<` to the end, which on junk like
+    `<a<a<a…` takes time quadratic in the page's size."""
+    out: list[str] = []
+    last, opened = 0, -1
+    for match in re.finditer(r"[<>]", markup):
+        if match.group() == ">":
+            opened = -1
+            continue
+        if opened >= 0:
+            out += [markup[last:opened], "&lt;"]
+            last = opened + 1
+        opened = match.start()
+    if opened >= 0:
+        out += [markup[last:opened], "&lt;"]
+        last = opened + 1
+    out.append(markup[last:])
+    return "".join(out)
 
 
 def prepare(text: str) -> str:
@@ -481,19 +507,20 @@ class Block:
         return len(self.lines) == 1 and len(self.first) <= MAX_TITLE
 
 
+PAGE_OF = re.compile(
+    r"(?:pages?\s*:?\s*)?\d{1,9}\s+of\s+\d{1,9}|load\s+more(?:\s+posts)?|page\s+\d{1,9}\s+of\s+\d{1,9}", re.I
+)
+PAGE_WORDS = r"\b(?:previous|prev|next|older|newer)(?:\s+(?:page|posts|entries|articles))?\b"
+PAGE_WORD = re.compile(PAGE_WORDS, re.I)
+PAGE_LINK = re.compile(PAGE_WORDS + r"|\bpages?\s*:|[«»‹›←→|]|\.\.\.|…|\d+|\s", re.I)
+
+
 def is_pagination(line: str) -> bool:
     """`« Previous 1 2 … 7 8 Next »`, `Older posts`, `Page 2 of 9`: page links, not a tip."""
     text = line.strip()
-    if re.fullmatch(
-        r"(?:pages?\s*:?\s*)?\d{1,9}\s+of\s+\d{1,9}|load\s+more(?:\s+posts)?|page\s+\d{1,9}\s+of\s+\d{1,9}",
-        text,
-        re.I,
-    ):
+    if PAGE_OF.fullmatch(text):
         return True
-    words = r"\b(?:previous|prev|next|older|newer)(?:\s+(?:page|posts|entries|articles))?\b"
-    if not re.search(words, text, re.I):
-        return False
-    return not re.sub(words + r"|\bpages?\s*:|[«»‹›←→|]|\.\.\.|…|\d+|\s", "", text, flags=re.I)
+    return bool(PAGE_WORD.search(text)) and not PAGE_LINK.sub("", text)
 
 
 def is_furniture(line: str) -> bool:
@@ -504,12 +531,12 @@ def is_furniture(line: str) -> bool:
 def is_title_line(line: str) -> bool:
     """A line that can be a post's title: short, and not ending like a sentence or a clause."""
     text = line.strip()
-    return 0 < len(text) <= 150 and not re.search(r"[.,;:]\s*$", text) and not is_furniture(text)
+    return 0 < len(text) <= 150 and text[-1:] not in ".,;:" and not is_furniture(text)
 
 
 def is_menu(block: Block) -> bool:
     """Short lines with no sentence in them: a menu, a widget's list of links, a stray label."""
-    return all(len(line.strip()) <= 60 and not re.search(r"[.!?]\s*$", line.strip()) for line in block.lines)
+    return all(len(line.strip()) <= 60 and line.strip()[-1:] not in ".!?" for line in block.lines)
 
 
 def trailing_meta(line: str) -> tuple[list[str], list[str]] | None:
@@ -689,15 +716,20 @@ def parse_posted(line: str) -> tuple[list[str], dt.date | None, str]:
     return categories, loose_date(when), author
 
 
+DATELINE = re.compile(
+    rf"(?:(?:posted|published|written)(?:\s+on)?\s+)?(?P<date>{DATE})(?:\s+by\s+(?P<author>[^|]{{1,80}}?))?",
+    re.I,
+)
+BYLINE = re.compile(rf"by\s+(?P<author>[^|]{{1,80}}?)\s*(?:on\s|[·•–—-])?\s*(?P<date>{DATE})", re.I)
+
+
 def dateline(line: str) -> tuple[dt.date, str] | None:
     """A line between a title and its text that only dates it (and may name the author):
     `March 4, 2025`, `Posted on 3/4/25 by Lena`, `By Lena on 2025-03-04`; else None."""
+    if len(line) > 200 or not any(c.isdigit() for c in line):
+        return None
     text = " ".join(COMMENTS.sub("", line.strip()).strip(" |·•-–—").replace(" | ", " ").split())
-    match = re.fullmatch(
-        rf"(?:(?:posted|published|written)(?:\s+on)?\s+)?(?P<date>{DATE})(?:\s+by\s+(?P<author>[^|]{{1,80}}?))?",
-        text,
-        re.I,
-    ) or re.fullmatch(rf"by\s+(?P<author>[^|]{{1,80}}?)\s*(?:on\s|[·•–—-])?\s*(?P<date>{DATE})", text, re.I)
+    match = DATELINE.fullmatch(text) or BYLINE.fullmatch(text)
     if not match:
         return None
     date = loose_date(match.group("date"))
@@ -985,14 +1017,12 @@ def shorten(text: str, limit: int = 60) -> str:
 
 def parse(text: str, source: str, *, categories: Sequence[str] = ()) -> ImportResult:
     """Read one archive page; `categories` are added to every tip on it."""
-    too_many = False
+    stopped = ""
     if is_html(text):
-        text, too_many = html_page_text(text)
+        text, stopped = html_page_text(text)
     result = Page(text, source).read()
-    if too_many:
-        result.problems.append(
-            (None, f"the page has more than {MAX_TAGS:,} HTML elements; the rest was not read")
-        )
+    if stopped:
+        result.problems.append((None, stopped))
     if categories:
         result.tips = [add_categories(t, categories) for t in result.tips]
     return result
