@@ -4,7 +4,9 @@ A socket's own timeout bounds each read, not the conversation: a server that tri
 a second never trips it. `Deadline.guard` runs a timer that, when the time is up, shuts the
 socket down (`shutdown(2)` on its file descriptor), which wakes any read or write blocked on
 it at once; the caller then sees a closed connection and `Deadline.expired` says why. Connect
-with `Deadline.remaining()` as the socket timeout so that connecting is bounded too.
+with `Deadline.remaining()` as the socket timeout so that connecting is bounded too: that
+timeout may then fire a moment before the timer does, which is why `expired` also asks the
+clock rather than only whether the timer has run.
 """
 
 from __future__ import annotations
@@ -23,9 +25,15 @@ class Deadline:
         self.seconds = seconds
         self._clock = clock
         self._end = clock() + seconds
-        self.expired = False
+        self._fired = False
         self._fd: int | None = None
         self._lock = threading.Lock()
+
+    @property
+    def expired(self) -> bool:
+        """The time is up: the timer has shut the socket, or the clock has passed the end (a
+        socket timeout set from `remaining()` can fire first on a loaded machine)."""
+        return self._fired or self._clock() >= self._end
 
     def remaining(self, floor: float = 0.001) -> float:
         """Seconds left (at least `floor`, so it can be a socket timeout)."""
@@ -38,7 +46,7 @@ class Deadline:
 
     def _expire(self) -> None:
         with self._lock:
-            self.expired = True
+            self._fired = True
             if self._fd is not None:
                 shutdown_fd(self._fd)
 
