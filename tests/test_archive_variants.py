@@ -844,3 +844,19 @@ def test_a_page_wrapped_at_a_fixed_width_reads_the_same(path: Path, width: int) 
     before, after = archive.parse(text, "x"), archive.parse(wrapped(text, width), "x")
     assert after.problems == before.problems
     assert as_dicts(after.tips) == as_dicts(before.tips)
+
+
+@pytest.mark.parametrize(
+    ("posted", "date", "author"),
+    [
+        ("Posted on in Banking", None, ""),
+        ("Posted on March 4, 2025 in Banking", dt.date(2025, 3, 4), ""),
+        ("Posted on 3/4/25 by Linh Tran in Banking 2 Comments", dt.date(2025, 3, 4), "Linh Tran"),
+        ("Posted by Linh Tran on 2025-03-04 in Banking", dt.date(2025, 3, 4), "Linh Tran"),
+        ("Posted by Linh Tran in Banking", None, "Linh Tran"),
+        ("Posted on by in Banking", None, ""),
+    ],
+)
+def test_posted_lines_with_an_author_and_a_date(posted: str, date: dt.date | None, author: str) -> None:
+    (tip,) = tips_of(page("Wave Them Over", posted, "Nadia waves at the door first."))
+    assert (tip.date, tip.author, tip.categories) == (date, author, ("Banking",))

@@ -67,7 +67,7 @@ TITLE_TOW = re.compile(rf"^(?P<title>.*?\S)\s+[-–—]\s*(?P<date>{DATE})\s+TOW
 BLOG_DATE = re.compile(
     r"^Blog\s+(?P<m>\d{1,2})([-/.])(?P<d>\d{1,2})\2(?:(?P<y4>(?:19|20)\d\d)(?!\d)|(?P<y2>\d\d))\s*"
 )
-POSTED = re.compile(r"^Posted\s+(?:on\b(?P<when>.*?))?\bin\b(?P<rest>.*)$", re.I)
+POSTED = re.compile(r"^Posted\s+(?P<when>(?:on|by)\b.*?)?\bin\b(?P<rest>.*)$", re.I)
 COMMENTS = re.compile(
     r"\s*(?:(?:please\s+)?leave\s+a\s+(?:comment|reply)|(?:\d+|no|one)\s+comments?|comments?\s*\(\d+\)"
     r"|comments?\s+(?:are\s+)?(?:off|closed)(?:\s+on\s+\S.*)?)\s*$",
@@ -710,10 +710,10 @@ def parse_posted(line: str) -> tuple[list[str], dt.date | None, str]:
         return [], None, ""
     rest = COMMENTS.sub("", match.group("rest").split(" | ")[0])
     categories = [canonical_category(c.strip()) for c in rest.split(",") if c.strip()]
-    when, author = (match.group("when") or "").strip(), ""
-    if re.search(r"\bby\b", when):
-        when, author = (part.strip() for part in re.split(r"\bby\b", when, maxsplit=1))
-    return categories, loose_date(when), author
+    when = " ".join((match.group("when") or "").split())
+    author = re.search(r"\bby\s+(?P<who>.+?)(?=\s+on\b|$)", when)
+    date = re.search(r"\bon\s+(?P<day>.+?)(?=\s+by\b|$)", when)
+    return categories, loose_date(date.group("day")) if date else None, author.group("who") if author else ""
 
 
 DATELINE = re.compile(
