@@ -860,3 +860,20 @@ def test_a_page_wrapped_at_a_fixed_width_reads_the_same(path: Path, width: int) 
 def test_posted_lines_with_an_author_and_a_date(posted: str, date: dt.date | None, author: str) -> None:
     (tip,) = tips_of(page("Wave Them Over", posted, "Nadia waves at the door first."))
     assert (tip.date, tip.author, tip.categories) == (date, author, ("Banking",))
+
+
+def test_a_teaser_of_two_paragraphs_under_a_posted_line_is_an_excerpt() -> None:
+    text = page(
+        "Wave Them Over",
+        "Posted on 3/4/25 in Banking, Lobby 2 Comments",
+        "Nadia waves at the door first. Every time.",
+        "Then she walks over and  Read more",
+    )
+    (tip,) = tips_of(text)
+    assert (tip.excerpt, tip.body, tip.date, tip.categories) == (
+        True,
+        "",
+        dt.date(2025, 3, 4),
+        ("Banking", "Lobby"),
+    )
+    assert tip.summary == "Nadia waves at the door first. Every time. …"

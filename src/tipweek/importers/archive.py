@@ -865,8 +865,11 @@ class Page:
         if posted_date:
             entry.data["date"] = posted_date
         extra = [Block(posted.line + 1, posted.lines[1:])] if len(posted.lines) > 1 else []
-        if len(extra) + len(body_blocks) == 1 and READ_MORE.search((extra or body_blocks)[0].ending):
-            self.teaser(title_block, (extra or body_blocks)[0], entry)  # a dated teaser
+        text_blocks = [*extra, *body_blocks]
+        if 0 < len(text_blocks) <= 3 and READ_MORE.search(text_blocks[-1].ending):
+            # A teaser under a date or "Posted on" line (of one paragraph, or a few): an excerpt.
+            lines = [line for block in text_blocks for line in block.lines]
+            self.teaser(title_block, Block(text_blocks[0].line, lines), entry)
             return
         title, date = self.title(title_block, entry)
         paragraphs = [p for block in (*extra, *body_blocks) for p in block_paragraphs(block)]
