@@ -877,3 +877,19 @@ def test_a_teaser_of_two_paragraphs_under_a_posted_line_is_an_excerpt() -> None:
         ("Banking", "Lobby"),
     )
     assert tip.summary == "Nadia waves at the door first. Every time. …"
+
+
+def test_a_web_archive_page_is_named_with_its_fix(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    page_file = tmp_path / "page.mhtml"
+    page_file.write_bytes(
+        b"From: <Saved by a browser>\r\nSubject: Produce | The Pantry Desk - Page 3\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/related;\r\n\ttype="text/html";\r\n\tboundary="--b--"\r\n\r\n----b--\r\n'
+        b"Content-Type: text/html\r\n\r\n"
+        b"<html><head><title>Produce | The Pantry Desk - Page 3</title></head></html>\r\n"
+    )
+    result = run("import", str(page_file), "--dry-run", "--into", str(tmp_path / "lib"))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: {page_file}: a web archive (MHTML) page, which is not read: "
+        "save the page as 'Web Page, HTML only' or as text\n"
+    )

@@ -24,7 +24,7 @@ from tipweek.fsutil import walk_visible
 from tipweek.importers.base import without_placeholder
 from tipweek.library import LibrarySource, Problem, write_tip
 from tipweek.model import Tip
-from tipweek.text import NotText, category_key, decode_text, title_key, unite_categories
+from tipweek.text import NotText, category_key, decode_text, title_key, unite_categories, unix_lines
 
 #: What importing one tip does.
 Kind = Literal["create", "update", "merge", "skip", "unchanged"]
@@ -179,11 +179,7 @@ def read_inputs(
             continue
         name = detect(text, str(path)) if fmt == "auto" else fmt
         if name not in IMPORTERS:
-            inputs.problems.append(
-                Problem(
-                    str(path), None, f"cannot tell the format of this file (use --format {'|'.join(FORMATS)})"
-                )
-            )
+            inputs.problems.append(Problem(str(path), None, _unknown_format(text, FORMATS)))
             continue
         try:
             result = IMPORTERS[name](text, str(path), categories=categories)
@@ -201,6 +197,19 @@ def read_inputs(
         inputs.tips.extend(tidy(tip, aliases, inputs) for tip in result.tips)
         inputs.problems.extend(Problem(str(path), line, message) for line, message in result.problems)
     return inputs
+
+
+_MHTML = re.compile(r"^(?:[\w-]+:[^\n]*\n)*?content-type:\s*multipart/related", re.I)
+
+
+def _unknown_format(text: str, formats: Sequence[str]) -> str:
+    """Why a file was not read: a web archive (MHTML, what "Save page as… single file" writes
+    in some browsers) is named, since saving the page again as HTML or text is the fix."""
+    if _MHTML.search(unix_lines(text[:4000])):
+        return (
+            "a web archive (MHTML) page, which is not read: save the page as 'Web Page, HTML only' or as text"
+        )
+    return f"cannot tell the format of this file (use --format {'|'.join(formats)})"
 
 
 def tidy(tip: Tip, aliases: Aliases, inputs: Inputs) -> Tip:
