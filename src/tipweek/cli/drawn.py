@@ -6,8 +6,8 @@ An entry is used only when everything that decided its text is the same, compare
 file is named after the command line; the whole key inside is checked):
 
 - the command line as the fast route read it (for `today` and `week`, the day it resolved to);
-- the data drawn: for `today` and `week`, the picked tip's whole row in the index (so the
-  entry is right whatever else changed); for `show` (whose "See also" reads the whole
+- the data drawn: for `today` and `week`, the picked tip's whole row in the index and its
+  text as unpacked (so the entry is right whatever else changed); for `show` (whose "See also" reads the whole
   library), `list` and `categories`, the index's state as `cli.fast.library_state` reads it
   (every folder's signature in `dirs`, the aliases and hidden ids it holds, the stamp: config
   file and hidden list), and for `list` today's date (tips after it are marked scheduled);

@@ -488,8 +488,10 @@ def answer(request: Request, env: Mapping[str, str]) -> str | Drawing | Page | C
             return shapes.dumps(shapes.tip_json(pick.tip)) + "\n"
         if request.short:
             return shapes.short_line(pick.tip.title, pick.tip.takeaway) + "\n"
-        # The whole row drawn (and the day and category that chose it) is the key: exact.
-        drawn_key, cached = _drawn(stamp, request, env, repr(tuple(pick.tip.row)), day.isoformat(), str(key))
+        # The whole row drawn, its text as unpacked (and the day and category that chose it)
+        # is the key: exact.
+        drawn = repr((tuple(pick.tip.row), pick.tip.summary, pick.tip.body))
+        drawn_key, cached = _drawn(stamp, request, env, drawn, day.isoformat(), str(key))
         if cached is not None:
             return cached
         drawing = _drawing(db, request, pick, day, store.packed_with)
