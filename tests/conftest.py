@@ -73,10 +73,28 @@ def without_added(tips: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{k: v for k, v in t.items() if k != "added"} for t in tips]
 
 
+@pytest.fixture(scope="session")
+def compiled_synonyms(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled thesaurus compiled once per session by the code under test, as the cache
+    file `tip` itself writes. Compiling it costs about 0.1 s of stemming, and every command
+    that searches in a fresh cache folder paid it again (most of test_search's time)."""
+    from tipweek.searching import bundled_thesaurus
+    from tipweek.understand.thesaurus import load
+
+    folder = tmp_path_factory.mktemp("compiled-synonyms")
+    load([bundled_thesaurus()], folder, warn=pytest.fail)
+    (cached,) = folder.glob("synonyms-*.json")
+    return cached
+
+
 @pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Keep every test away from the real home folder and pin the clock."""
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, compiled_synonyms: Path) -> Path:
+    """Keep every test away from the real home folder and pin the clock. The cache folder
+    starts with the bundled thesaurus already compiled (a copy: tests may damage theirs); a
+    library or config with its own synonyms has another cache key and is compiled afresh."""
     home = tmp_path / "home"
+    (home / "cache").mkdir(parents=True)
+    shutil.copyfile(compiled_synonyms, home / "cache" / compiled_synonyms.name)
     monkeypatch.setenv("TIP_CONFIG", str(home / "config.toml"))
     monkeypatch.setenv("TIP_DATA_DIR", str(home / "data"))
     monkeypatch.setenv("TIP_CACHE_DIR", str(home / "cache"))

@@ -45,7 +45,7 @@ def test_config_show_says_where_each_setting_comes_from_and_hides_secrets(
         'password_env = "TIP_TEST_PASSWORD"\n'
         '[channels.front-desk]\nkind = "slack"\nurl_env = "TIP_TEST_URL"\n',
     )
-    env = {"TIP_TEST_URL": SECRET_URL, "COLUMNS": "200"}
+    env = {"TIP_TEST_URL": SECRET_URL, "COLUMNS": "400"}  # no wrapping, however long tmp_path is
     result = run("config", "show", env=env)
     assert result.exit_code == 0, result.stderr
     out = result.stdout

@@ -156,7 +156,7 @@ def test_cache_folder_cannot_be_created(
 
 def test_read_only_cache_folder(many: Library, run: Run, isolated: Path) -> None:
     cache = isolated / "cache"
-    cache.mkdir(parents=True)
+    cache.mkdir(parents=True, exist_ok=True)
     cache.chmod(0o555)
     try:
         if os.access(cache, os.W_OK):

@@ -61,11 +61,12 @@ def test_write_tip_stays_inside_the_library(tmp_path: Path, case: str) -> None:
     root = tmp_path / "lib"
     value, slug = HOSTILE[case]
     tip = Tip(id=value, title=value, categories=("x",), body="b", date=dt.date(2026, 11, 24))
+    before = {p for p in tmp_path.rglob("*") if p.is_file()}  # the isolated home's cache
     path = write_tip(LibrarySource("mine", root, writable=True), tip)
     resolved = path.resolve()
     assert root.resolve() in resolved.parents
     assert resolved == (root / "2026" / f"2026-11-24-{slug}.toml").resolve()
-    assert [p for p in tmp_path.rglob("*") if p.is_file()] == [path]
+    assert [p for p in tmp_path.rglob("*") if p.is_file() and p not in before] == [path]
 
 
 @pytest.mark.parametrize("target", ["../outside.toml", "/tmp/outside.toml", "sub/../../outside.toml"])
@@ -84,9 +85,10 @@ def test_write_tip_refuses_an_explicit_path_outside(tmp_path: Path, target: str)
 
 def test_write_tip_refuses_a_read_only_library(tmp_path: Path) -> None:
     tip = Tip(id="x", title="X", categories=("x",), body="b")
+    before = sorted(tmp_path.rglob("*"))  # the isolated home's cache
     with pytest.raises(LibraryError, match="read-only"):
         write_tip(LibrarySource("bundled", tmp_path, writable=False), tip)
-    assert list(tmp_path.iterdir()) == []
+    assert sorted(tmp_path.rglob("*")) == before
 
 
 def test_write_tip_does_not_overwrite(tmp_path: Path) -> None:
