@@ -605,3 +605,14 @@ def test_only_the_newest_entries_are_kept(
     assert len(kept) == 2
     assert any("Categor" in text for text in kept)  # the newest stays
     assert not any("tip of the week" in text for text in kept)  # the oldest went
+
+
+def test_nothing_is_kept_on_windows(
+    sample: Library, isolated: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rich asks a Windows console what it can draw (not in the key): draw every time there."""
+    both(["today", "--short"], capsys)
+    monkeypatch.setattr(sys, "platform", "win32")
+    (out, _, _), answered = both(["week"], capsys)
+    assert answered and out
+    assert not list((isolated / "cache").glob("drawn-*"))

@@ -19,7 +19,8 @@ file is named after the command line; the whole key inside is checked):
 The pager rules are applied afresh every time (`paging.page_text`), with the height and
 Rich's verdict on the terminal recorded with the text (both follow from the key). Entries are
 written atomically (a temporary file, then `os.replace`), readable by their owner only; at
-most `ENTRIES` are kept. `TIP_DRAWN_CACHE=0` turns the cache off.
+most `ENTRIES` are kept. `TIP_DRAWN_CACHE=0` turns the cache off; it is off on Windows, where
+Rich also asks the console itself what it can draw.
 """
 
 from __future__ import annotations
@@ -80,6 +81,8 @@ def make_key(
     stands for, now; None: not to be cached."""
     import zlib
 
+    if sys.platform == "win32":
+        return None  # Rich asks the Windows console what it can do: not a key to keep
     from tipweek import __version__
 
     try:
