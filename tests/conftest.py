@@ -87,6 +87,42 @@ def compiled_synonyms(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return cached
 
 
+def default_sources(home: Path) -> list[Any]:
+    """The libraries `tip` reads with no config and no TIP_LIBRARY: the bundled one, then the
+    user's own in the data folder."""
+    from tipweek.library import LibrarySource, bundled_path
+
+    return [
+        LibrarySource("bundled", bundled_path(), writable=False),
+        LibrarySource("user", home / "data" / "tips", writable=True),
+    ]
+
+
+@pytest.fixture(scope="session")
+def bundled_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The search index of the bundled library, built once per session by the code under
+    test (for a user library that does not exist, so only the bundled tips are in it)."""
+    from tipweek.index.core import index_path, open_store
+
+    home = tmp_path_factory.mktemp("bundled-index")
+    open_store(default_sources(home), home / "cache", warn=pytest.fail).close()
+    return index_path(home / "cache", default_sources(home))
+
+
+@pytest.fixture
+def seeded_index(isolated: Path, bundled_index: Path) -> Path:
+    """The bundled library's index copied to where this test's `tip` looks for it: the first
+    command then reads only the user's own tips (the folders are told apart by path and
+    time) instead of indexing a few hundred bundled tips again. Only for tests that keep the
+    default libraries."""
+    from tipweek.index.core import index_path
+
+    target = index_path(isolated / "cache", default_sources(isolated))
+    assert not bundled_index.with_name(bundled_index.name + "-wal").exists()  # all in one file
+    shutil.copyfile(bundled_index, target)
+    return target
+
+
 @pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, compiled_synonyms: Path) -> Path:
     """Keep every test away from the real home folder and pin the clock. The cache folder

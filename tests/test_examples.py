@@ -134,7 +134,12 @@ def mail_server() -> Iterator[Server]:
 
 @pytest.fixture
 def trainer(
-    isolated: Path, tmp_path: Path, webhook: tuple[str, Script], mail_server: Server, monkeypatch
+    isolated: Path,
+    seeded_index: Path,
+    tmp_path: Path,
+    webhook: tuple[str, Script],
+    mail_server: Server,
+    monkeypatch,
 ) -> Path:
     """A copy of the fixture as the working folder and $HOME, with the config and servers."""
     url, script = webhook
