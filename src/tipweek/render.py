@@ -177,6 +177,19 @@ class Fitted:
         yield self.build(options.max_width)
 
 
+class Indented:
+    """Text wrapped to the width left after an indent, every line indented (Padding would
+    also fill each line out to the full width with spaces)."""
+
+    def __init__(self, text: Text, indent: int) -> None:
+        self.text, self.indent = text, indent
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Text]:
+        for line in self.text.wrap(console, max(1, options.max_width - self.indent)):
+            line.rstrip()
+            yield Text.assemble(" " * self.indent, line, end="\n")
+
+
 def _tip_cell(tip: Tip, extra: str = "") -> Group:
     """Title (cut with … when long) over the id (whole: it is what `tip show` takes)."""
     line = Text(one_line(tip.title), style="bold", no_wrap=True, overflow="ellipsis")
@@ -298,22 +311,24 @@ def schedule_table(picks: Iterable[Pick]) -> Fitted:
     return Fitted(build)
 
 
-def search_results(hits: Sequence[SearchHit]) -> Text:
-    """Each hit: title and id, date and categories, and the snippet with matches highlighted."""
+def search_results(hits: Sequence[SearchHit]) -> Group:
+    """Each hit: title and id, date and categories, and the snippet with matches highlighted,
+    indented as a block so that its wrapped lines stay under its first one."""
     from tipweek.index import HIT_END, HIT_START
 
-    out = Text()
+    parts: list[RenderableType] = []
     for n, hit in enumerate(hits):
+        head = Text()
         if n:
-            out.append("\n\n")
-        out.append(one_line(hit.tip.title), style="bold")
+            parts.append(Text())
+        head.append(one_line(hit.tip.title), style="bold")
         if hit.tip.excerpt:
-            out.append(f"  ({EXCERPT_MARK})", style="dim italic")
-        out.append(f"  {hit.tip.id}\n", style="cyan")
-        out.append_text(meta_line(hit.tip))
-        out.append("\n  ")
-        out.append_text(snippet(hit.snippet, HIT_START, HIT_END))
-    return out
+            head.append(f"  ({EXCERPT_MARK})", style="dim italic")
+        head.append(f"  {hit.tip.id}\n", style="cyan")
+        head.append_text(meta_line(hit.tip))
+        parts.append(head)
+        parts.append(Indented(snippet(hit.snippet, HIT_START, HIT_END), 2))
+    return Group(*parts)
 
 
 #: Import action kinds in the past tense, in the order the summary counts them.
