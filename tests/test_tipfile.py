@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from tipweek import tipfile
 from tipweek.index.sync import json_strings
 from tipweek.model import Tip, tip_from_dict
+from tipweek.shapes import loads_strings
 
 DATED_STEM = re.compile(r"^\d{4}-\d{2}-\d{2}-(.+)$")  # the rule as it was first written
 
@@ -68,6 +69,14 @@ def test_the_id_of_the_usual_names() -> None:
 @given(st.lists(st.text(), max_size=6))
 def test_json_strings_is_json_dumps(items: list[str]) -> None:
     assert json_strings(items) == json.dumps(items, ensure_ascii=False)
+
+
+@given(st.lists(st.text(max_size=40), max_size=12))
+def test_loads_strings_reads_what_json_strings_writes(items: list[str]) -> None:
+    # The index stores categories and tags with json_strings; the fast route and the index's
+    # SQL function read them back with loads_strings, without importing json.
+    assert loads_strings(json_strings(items)) == items
+    assert loads_strings(json.dumps(items)) == items  # and ASCII-escaped JSON too
 
 
 @given(

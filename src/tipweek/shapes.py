@@ -160,3 +160,18 @@ def dumps(value: object) -> str:
     out: list[str] = []
     _encode(value, "", out)
     return "".join(out)
+
+
+def loads_strings(data: str) -> list[str]:
+    """A JSON list of strings, as the index stores categories and tags (`index.sync.json_strings`
+    writes them), read with the C scanner of the standard `json` package and nothing else: the
+    fast route and the index's SQL functions read them on every command."""
+    from _json import scanstring
+
+    out: list[str] = []
+    at = data.find('"')
+    while at != -1:
+        text, end = scanstring(data, at + 1, True)
+        out.append(text)
+        at = data.find('"', end)
+    return out

@@ -299,8 +299,8 @@ class State:
     def curation(self) -> Curation:
         """The user's hidden list and the config's category aliases: how every store reads."""
         from tipweek.categories import Aliases
-        from tipweek.cli.fast import file_signature
         from tipweek.curation import read_hidden
+        from tipweek.signature import file_signature
         from tipweek.store import Curation
 
         # Taken before reading, so the fast route never trusts a list newer than the index's.

@@ -28,6 +28,8 @@ from __future__ import annotations
 import os
 import sys
 
+from tipweek.signature import file_signature
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -110,19 +112,11 @@ def load(key: Key) -> Entry | None:
         lines = rest.split("\n", int(count))
         for line in lines[:-1]:
             path, signature = line.split("\t")
-            if _signature(path) != signature:
+            if file_signature(path) != signature:
                 return None
         return Entry(lines[-1], terminal == "1", int(height))
     except (OSError, ValueError):
         return None
-
-
-def _signature(path: str) -> str:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return "none"
-    return f"{st.st_size}:{st.st_mtime_ns}"
 
 
 def store(key: Key, entry: Entry) -> None:
@@ -139,7 +133,7 @@ def store(key: Key, entry: Entry) -> None:
     lines = [
         f"{VERSION}\t{int(entry.terminal)}\t{entry.height}\t{len(modules)}",
         key.text,
-        *(f"{path}\t{_signature(path)}" for path in modules),
+        *(f"{path}\t{file_signature(path)}" for path in modules),
     ]
     data = "\n".join(lines) + "\n" + entry.text
     tmp = f"{key.path}.{os.getpid()}.tmp"

@@ -199,15 +199,6 @@ def config_guess(env: Mapping[str, str]) -> str:
     return os.path.join(base, "tipweek", "config.toml")
 
 
-def file_signature(path: str) -> str:
-    """A file's identity and version (inode, size, modification time), or "none"."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return "none"
-    return f"{st.st_ino}:{st.st_size}:{st.st_mtime_ns}"
-
-
 def write_stamp(
     cache_dir: str,
     env: Mapping[str, str],
@@ -263,6 +254,8 @@ class Stamp:
 
 def read_stamp(env: Mapping[str, str], libraries: Sequence[str]) -> Stamp:
     """What the full CLI used for these inputs (see `Stamp`)."""
+    from tipweek.signature import file_signature
+
     key = stamp_key(env, libraries, config_guess(env))
     for folder in stamp_dirs(env):
         try:
@@ -292,29 +285,17 @@ class Row:
 
     def __init__(self, row: sqlite3.Row, packed_with: bytes | None) -> None:
         from tipweek.index.schema import unpack
+        from tipweek.shapes import loads_strings
 
         self.row = row
         self.id, self.title, self.takeaway = row["id"], row["title"], row["takeaway"]
         self.iso_date: str | None = row["date"]
-        self.categories = _strings(row["categories"])
-        self.tags = _strings(row["tags"])
+        self.categories = loads_strings(row["categories"])
+        self.tags = loads_strings(row["tags"])
         self.source, self.author, self.excerpt = row["source"], row["author"], bool(row["excerpt"])
         self.publisher: str = row["publisher"] or ""
         self.iso_added: str | None = row["added"] or None
         self.summary, _, self.body = unpack(row["z"], packed_with)
-
-
-def _strings(data: str) -> list[str]:
-    """A JSON list of strings, as the index stores categories and tags, read without `json`."""
-    from _json import scanstring
-
-    out: list[str] = []
-    at = data.find('"')
-    while at != -1:
-        text, end = scanstring(data, at + 1, True)
-        out.append(text)
-        at = data.find('"', end)
-    return out
 
 
 class Filters:

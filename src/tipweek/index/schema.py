@@ -225,15 +225,9 @@ def _tag_text(tags: str | None) -> str | None:
     route re-reads an edited file with this)."""
     if tags is None:
         return None
-    from _json import scanstring
+    from tipweek.shapes import loads_strings
 
-    out: list[str] = []
-    at = tags.find('"')
-    while at != -1:
-        text, end = scanstring(tags, at + 1, True)
-        out.append(text)
-        at = tags.find('"', end)
-    return ", ".join(out)
+    return ", ".join(loads_strings(tags))
 
 
 def _category_key(name: str | None) -> str | None:
