@@ -202,7 +202,9 @@ def _shown(
         ok = {
             r[0]
             for r in db.execute(
-                f"SELECT t.rowid FROM tips t WHERE t.rowid IN (SELECT value FROM json_each(?)) AND {where}",
+                # json_each first, then each tip by its rowid: left to itself, the planner
+                # reads every shown tip through the order index (10 ms at 100,000 tips).
+                f"SELECT t.rowid FROM json_each(?) AS j CROSS JOIN tips t ON t.rowid = j.value WHERE {where}",
                 [json.dumps([r for r, _ in batch]), *args],
             )
         }
