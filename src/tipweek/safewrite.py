@@ -14,6 +14,8 @@ comes through here, so the rules hold everywhere:
   its mode and, where the process may set it, its owner and group.
 * Temporary files a killed writer left behind (same pattern, older than a minute) are
   removed by the next writer in that folder.
+* Cache files (`write_cache`: the fast route's stamp, kept drawn output) take the same
+  temporary file and rename, without the fsync: losing one costs a slower command, not data.
 """
 
 from __future__ import annotations
@@ -21,13 +23,15 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import secrets
 import stat
 import time
-from pathlib import Path
 
 from tipweek.errors import LibraryError
 from tipweek.fsutil import inside
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path  # imported where paths are built: a kept drawing needs none
 
 STALE_SECONDS = 60
 TEMP_NAME = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
@@ -52,6 +56,8 @@ def outside(target: Path | str) -> LibraryError:
 def _folder_inside(folder: Path, root: Path, *, create: bool, target: Path | None = None) -> str:
     """The real path of `folder` (creating what is missing), walking down from `root` so
     that no link on the way may lead outside it."""
+    from pathlib import Path
+
     shown = target or folder
     base = os.path.realpath(root)
     lexical_root = os.path.normpath(os.path.abspath(root))
@@ -107,6 +113,8 @@ def real_target(path: Path | str, root: Path | str | None = None, *, create: boo
     """Where a write to `path` really lands. Inside `root`: the real path, refused when it
     (or a folder above it) leaves the library; a link to a file inside it leads to that file.
     Without `root`: the path as given (a link there is replaced, never written through)."""
+    from pathlib import Path
+
     path = Path(path)
     if root is None:
         folder = _plain_folder(path.parent, path) if create else os.path.abspath(path.parent)
@@ -136,7 +144,7 @@ def _copy_owner_and_mode(fd: int, old: os.stat_result) -> None:
 
 def _temp_file(folder: str, name: str) -> tuple[int, str]:
     for _ in range(100):
-        tmp = os.path.join(folder, f".{name[:40]}.{secrets.token_hex(4)}.tmp")
+        tmp = os.path.join(folder, f".{name[:40]}.{os.urandom(4).hex()}.tmp")
         try:
             return os.open(tmp, _CREATE, 0o666), tmp  # the umask decides the mode
         except FileExistsError:
@@ -179,6 +187,8 @@ def write_file(
     Without `overwrite`, an existing file is never replaced (checked atomically with a hard
     link where the file system has them). `limit` refuses data the reader would refuse.
     """
+    from pathlib import Path
+
     if limit is not None and len(data) > limit:
         raise LibraryError(
             f"cannot write {path}: {len(data) / 1e6:.1f} MB is too large (the limit is {limit / 1e6:g} MB)"
@@ -211,6 +221,23 @@ def write_file(
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
     return Path(target)
+
+
+def write_cache(path: str, data: bytes) -> None:
+    """Replace the cache file `path` atomically (never through a link, as `write_file`), with
+    no fsync; raises OSError, which the caller may ignore: a cache is only a hint."""
+    folder, name = os.path.split(path)
+    sweep(folder)
+    fd, tmp = _temp_file(folder, name)
+    try:
+        try:
+            _write_all(fd, data)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
 
 
 def _existing(path: Path | str, target: str, *, overwrite: bool) -> os.stat_result | None:
@@ -251,6 +278,8 @@ def _place_new(tmp: str, target: str) -> None:
 def probe(folder: Path | str, root: Path | str | None = None) -> None:
     """Prove `folder` takes new files (creating it), to fail before a long import starts;
     raises `OSError` for the reason it does not."""
+    from pathlib import Path
+
     os.makedirs(folder, exist_ok=True)
     real = real_target(Path(folder) / "x", root)
     fd, tmp = _temp_file(os.path.dirname(real), "tip-probe")
@@ -281,6 +310,8 @@ def append_text(path: Path | str, text: str, *, root: Path | str | None = None) 
 def remove_file(path: Path | str, root: Path | str) -> Path:
     """Delete one file (a link itself, never what it points to) whose folder is really
     inside `root`."""
+    from pathlib import Path
+
     path = Path(path)
     folder = _folder_inside(path.parent, Path(root), create=False) if path.parent.exists() else None
     if folder is None:

@@ -236,3 +236,22 @@ def test_the_next_writer_sweeps_stale_temporary_files(run: Run, sample: Library)
     assert run("add", "-t", "Next Writer", "-c", "A", "-b", "body", "--into", str(sample.root)).exit_code == 0
     assert not stale.exists()
     assert fresh.exists() and other.exists()  # too new, or not a temporary file's name
+
+
+def test_a_cache_file_replaces_a_link_not_its_target(tmp_path: Path, umask: None) -> None:
+    # The fast route's stamp and the kept drawings go through safewrite.write_cache: a link
+    # planted where a cache file goes is replaced, and what it pointed to stays as it was.
+    from tipweek.safewrite import write_cache
+
+    cache, elsewhere = tmp_path / "cache", tmp_path / "precious.txt"
+    cache.mkdir()
+    elsewhere.write_text("keep me\n")
+    planted = cache / "drawn-0123.txt"
+    planted.symlink_to(elsewhere)
+    write_cache(str(planted), b"drawn text\n")
+    assert not planted.is_symlink() and planted.read_bytes() == b"drawn text\n"
+    assert elsewhere.read_text() == "keep me\n"
+    assert mode(planted) == 0o644
+    write_cache(str(planted), b"drawn again\n")
+    assert planted.read_bytes() == b"drawn again\n"
+    assert sorted(p.name for p in cache.iterdir()) == ["drawn-0123.txt"]  # no temporary left

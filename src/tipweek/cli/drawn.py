@@ -18,7 +18,7 @@ file is named after the command line; the whole key inside is checked):
 
 The pager rules are applied afresh every time (`paging.page_text`), with the height and
 Rich's verdict on the terminal recorded with the text (both follow from the key). Entries are
-written atomically (a temporary file, then `os.replace`), readable by their owner only; at
+written by `safewrite.write_cache` (a temporary file, then a rename; never through a link); at
 most `ENTRIES` are kept. `TIP_DRAWN_CACHE=0` turns the cache off; it is off on Windows, where
 Rich also asks the console itself what it can draw.
 """
@@ -136,18 +136,13 @@ def store(key: Key, entry: Entry) -> None:
         *(f"{path}\t{file_signature(path)}" for path in modules),
     ]
     data = "\n".join(lines) + "\n" + entry.text
-    tmp = f"{key.path}.{os.getpid()}.tmp"
+    from tipweek.safewrite import write_cache
+
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with open(fd, "w", encoding="utf-8", errors="surrogateescape", newline="") as handle:
-            handle.write(data)
-        os.replace(tmp, key.path)
+        write_cache(key.path, data.encode("utf-8", "surrogateescape"))
         _forget_the_oldest(os.path.dirname(key.path))
     except OSError:
-        from contextlib import suppress
-
-        with suppress(OSError):  # only a cache: the next command draws the tip again
-            os.unlink(tmp)
+        pass  # only a cache: the next command draws the tip again
 
 
 def _forget_the_oldest(folder: str) -> None:

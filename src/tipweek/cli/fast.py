@@ -229,13 +229,12 @@ def write_stamp(
                 return
     except OSError:
         pass
-    try:
-        tmp = f"{path}.{os.getpid()}.tmp"
-        with open(tmp, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except OSError:
-        pass  # only a hint for the fast route
+    from contextlib import suppress
+
+    from tipweek.safewrite import write_cache
+
+    with suppress(OSError):  # only a hint for the fast route
+        write_cache(path, text.encode("utf-8"))
 
 
 class Stamp:

@@ -357,12 +357,12 @@ def load(files: Sequence[Path], cache_dir: Path | None, *, warn: Warn) -> Thesau
 def _store(path: Path, thesaurus: Thesaurus) -> None:
     """Write the cache atomically, replacing older versions; a cache that cannot be written is
     only slower."""
+    from tipweek.safewrite import write_cache
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         for old in path.parent.glob("synonyms-*.json"):
             old.unlink(missing_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(thesaurus.to_json()), encoding="utf-8")
-        os.replace(temporary, path)
+        write_cache(str(path), json.dumps(thesaurus.to_json()).encode("utf-8"))
     except OSError:
         pass
